@@ -1,0 +1,1 @@
+-- Device registry service schema. The outbox and inbox tables come from platform/service-kit (db/kit).

@@ -1,0 +1,1 @@
+-- Firmware service schema. The outbox and inbox tables come from platform/service-kit (db/kit).

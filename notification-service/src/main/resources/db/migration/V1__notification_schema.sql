@@ -1,0 +1,1 @@
+-- Notification service schema. The outbox and inbox tables come from platform/service-kit (db/kit).

@@ -1,0 +1,81 @@
+package io.everycloud.kit.config;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Configuration shared by every service ({@code everycloud.*}, environment {@code EVERYCLOUD_*}). */
+@ConfigMapping(prefix = "everycloud")
+public interface EveryCloudConfig {
+
+    /** The connector (product) id this deployment serves; used in QR codes and firmware metadata. */
+    @WithDefault("dev-product")
+    String productId();
+
+    /** Public base URL of the portal, used in QR codes and email links. */
+    @WithDefault("http://localhost:8080")
+    String publicUrl();
+
+    /** Base URL where services reach the token issuer (user-service) for its keys. */
+    @WithDefault("http://127.0.0.1:8103")
+    String issuerUrl();
+
+    /** The {@code iss} claim tokens carry. */
+    String tokenIssuer();
+
+    Outbox outbox();
+
+    Inbox inbox();
+
+    Http http();
+
+    /** The transactional outbox relay. */
+    interface Outbox {
+        /** Whether this service relays its outbox to Kafka. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Most rows sent per relay round. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** Safety poll interval; commits wake the relay at once. */
+        @WithDefault("1S")
+        Duration pollInterval();
+
+        /** Longest wait between attempts while Kafka is unreachable. */
+        @WithDefault("5S")
+        Duration maxBackoff();
+
+        /** How long sent rows are kept before pruning. */
+        @WithDefault("P7D")
+        Duration retention();
+    }
+
+    /** The idempotent inbox. */
+    interface Inbox {
+        /** Attempts to apply an event before it goes to the dead-letter topic. */
+        @WithDefault("3")
+        int attempts();
+
+        /** Pause between attempts (doubled each time). */
+        @WithDefault("200MS")
+        Duration retryDelay();
+
+        /** How long applied event ids are remembered (longer than Kafka's retention). */
+        @WithDefault("P14D")
+        Duration retention();
+    }
+
+    /** HTTP limits answered with problem+json. */
+    interface Http {
+        /** Largest request body, in bytes, unless a path prefix has its own limit. */
+        @WithDefault("1048576")
+        long maxBodyBytes();
+
+        /** Larger (or smaller) limits per path prefix, e.g. {@code "/api/firmware/packages"=536870912}. */
+        Map<String, Long> bodyLimits();
+    }
+}

@@ -1,0 +1,67 @@
+package io.everycloud.kit.health;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Ready only while the Kafka broker answers: a service that cannot announce its changes is not
+ * ready. Checked at most every 2 s; recovers by itself when the broker returns.
+ */
+@Readiness
+@ApplicationScoped
+public class KafkaReadiness implements HealthCheck {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    private Admin admin;
+    private volatile HealthCheckResponse last;
+    private volatile Instant checkedAt = Instant.EPOCH;
+
+    @Override
+    public HealthCheckResponse call() {
+        if (last != null && checkedAt.isAfter(Instant.now().minusSeconds(2))) {
+            return last;
+        }
+        HealthCheckResponse response;
+        try {
+            int nodes = admin().describeCluster().nodes().get(2, TimeUnit.SECONDS).size();
+            response = HealthCheckResponse.named("kafka").up().withData("bootstrap", bootstrapServers)
+                    .withData("nodes", nodes).build();
+        } catch (Exception e) {
+            response = HealthCheckResponse.named("kafka").down().withData("bootstrap", bootstrapServers)
+                    .withData("error", "broker not reachable").build();
+        }
+        last = response;
+        checkedAt = Instant.now();
+        return response;
+    }
+
+    private synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000,
+                    AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000));
+        }
+        return admin;
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (admin != null) {
+            admin.close();
+        }
+    }
+}

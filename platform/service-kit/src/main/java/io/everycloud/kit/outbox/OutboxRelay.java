@@ -1,0 +1,328 @@
+package io.everycloud.kit.outbox;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.agroal.api.AgroalDataSource;
+import io.everycloud.kit.config.EveryCloudConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Sends outbox rows to Kafka in id order (so in order per key), with an idempotent producer and
+ * {@code acks=all}, then marks them sent. Woken by every commit that wrote the outbox, and by a
+ * slow safety poll. While Kafka is unreachable it backs off and keeps the rows; a crash between
+ * sending and marking sends them again (consumers' inboxes drop the duplicates). Replicas of a
+ * service take turns through a PostgreSQL advisory lock, so only one relays at a time.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    /** Advisory lock key shared by the replicas of one service (each service has its own database). */
+    private static final long RELAY_LOCK = 0x0EC0_0B0BL;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    EveryCloudConfig config;
+
+    @Inject
+    MeterRegistry meters;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    private final Semaphore wakeups = new Semaphore(0);
+    private volatile boolean running;
+    private volatile boolean kafkaReachable = true;
+    private volatile boolean crashAfterNextSend;
+    private Thread thread;
+    private KafkaProducer<String, String> producer;
+    private Counter sent;
+    private Counter failures;
+    private volatile Stats stats = new Stats(0, 0, Instant.EPOCH);
+    private Instant nextPrune = Instant.EPOCH;
+
+    record Stats(long pending, double oldestAgeSeconds, Instant readAt) {
+    }
+
+    void start(@Observes StartupEvent event) {
+        sent = meters.counter("everycloud.outbox.sent");
+        failures = meters.counter("everycloud.outbox.send.failures");
+        Gauge.builder("everycloud.outbox.pending", this, r -> r.stats().pending())
+                .description("outbox rows not yet sent to Kafka").register(meters);
+        Gauge.builder("everycloud.outbox.oldest.pending.age.seconds", this, r -> r.stats().oldestAgeSeconds())
+                .description("age of the oldest unsent outbox row").register(meters);
+        if (!config.outbox().enabled()) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "outbox-relay");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        wake();
+        if (thread != null) {
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Asks the relay to look at the outbox now. */
+    public void wake() {
+        wakeups.release();
+    }
+
+    /** Whether the last attempt to reach Kafka succeeded. */
+    public boolean kafkaReachable() {
+        return kafkaReachable;
+    }
+
+    /** Test hook: the next round sends its rows and then fails before marking them, as a crash would. */
+    void crashAfterNextSend() {
+        crashAfterNextSend = true;
+    }
+
+    private void run() {
+        int attempt = 0;
+        while (running) {
+            try {
+                wakeups.tryAcquire(config.outbox().pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                wakeups.drainPermits();
+                if (!running) {
+                    break;
+                }
+                int relayed;
+                do {
+                    relayed = relayBatch();
+                } while (relayed >= config.outbox().batchSize() && running);
+                if (attempt > 0) {
+                    LOG.info("outbox relay: Kafka reachable again, pending events sent");
+                }
+                attempt = 0;
+                kafkaReachable = true;
+                pruneWhenDue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                attempt++;
+                kafkaReachable = !(e instanceof KafkaSendException);
+                failures.increment();
+                long backoff = Math.min(config.outbox().maxBackoff().toMillis(), 100L << Math.min(attempt, 10));
+                if (attempt == 1) {
+                    LOG.warnf("outbox relay: %s; retrying every %d ms at most", e.getMessage(), config.outbox().maxBackoff().toMillis());
+                } else {
+                    LOG.debugf("outbox relay attempt %d failed: %s", attempt, e.getMessage());
+                }
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Sends one batch; returns how many rows were relayed. */
+    int relayBatch() throws SQLException, InterruptedException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                if (!tryLock(connection)) {
+                    connection.rollback();
+                    return 0;
+                }
+                List<Row> rows = pending(connection);
+                if (rows.isEmpty()) {
+                    connection.commit();
+                    return 0;
+                }
+                List<Long> delivered = send(rows);
+                if (crashAfterNextSend) {
+                    crashAfterNextSend = false;
+                    throw new IllegalStateException("simulated crash after sending " + delivered.size() + " events");
+                }
+                markSent(connection, delivered);
+                connection.commit();
+                sent.increment(delivered.size());
+                if (delivered.size() < rows.size()) {
+                    throw new KafkaSendException((rows.size() - delivered.size()) + " events not acknowledged by Kafka");
+                }
+                return rows.size();
+            } catch (SQLException | RuntimeException | InterruptedException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static boolean tryLock(Connection connection) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+            lock.setLong(1, RELAY_LOCK);
+            try (ResultSet rs = lock.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    private List<Row> pending(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT id, topic, message_key, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?")) {
+            select.setInt(1, config.outbox().batchSize());
+            List<Row> rows = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** Sends every row and returns the ids Kafka acknowledged, keeping per-key order: after a key fails, its later rows wait. */
+    private List<Long> send(List<Row> rows) throws InterruptedException {
+        KafkaProducer<String, String> kafka = producer();
+        List<Future<?>> futures = new ArrayList<>(rows.size());
+        try {
+            // Fails fast (max.block.ms) when the broker is away, instead of blocking once per row.
+            rows.stream().map(Row::topic).distinct().forEach(kafka::partitionsFor);
+            for (Row row : rows) {
+                futures.add(kafka.send(new ProducerRecord<>(row.topic, row.key, row.payload)));
+            }
+        } catch (RuntimeException e) {
+            throw new KafkaSendException("Kafka unreachable: " + e.getMessage());
+        }
+        kafka.flush();
+        List<Long> delivered = new ArrayList<>(rows.size());
+        Set<String> failedKeys = new HashSet<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
+            try {
+                futures.get(i).get(30, TimeUnit.SECONDS);
+                if (!failedKeys.contains(row.topic + '\0' + row.key)) {
+                    delivered.add(row.id);
+                }
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                failedKeys.add(row.topic + '\0' + row.key);
+            }
+        }
+        if (delivered.isEmpty()) {
+            throw new KafkaSendException("Kafka did not acknowledge " + rows.size() + " events");
+        }
+        return delivered;
+    }
+
+    private static void markSent(Connection connection, List<Long> ids) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE outbox SET sent_at = now() WHERE id = ANY (?)")) {
+            Array array = connection.createArrayOf("bigint", ids.toArray());
+            update.setArray(1, array);
+            update.executeUpdate();
+        }
+    }
+
+    private void pruneWhenDue() throws SQLException {
+        Instant now = Instant.now();
+        if (now.isBefore(nextPrune)) {
+            return;
+        }
+        nextPrune = now.plus(Duration.ofMinutes(10));
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement outbox = connection.prepareStatement(
+                        "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < now() - make_interval(secs => ?)");
+                PreparedStatement inbox = connection.prepareStatement(
+                        "DELETE FROM inbox WHERE applied_at < now() - make_interval(secs => ?)")) {
+            outbox.setDouble(1, config.outbox().retention().toSeconds());
+            int prunedOutbox = outbox.executeUpdate();
+            inbox.setDouble(1, config.inbox().retention().toSeconds());
+            int prunedInbox = inbox.executeUpdate();
+            if (prunedOutbox + prunedInbox > 0) {
+                LOG.debugf("pruned %d sent outbox rows and %d inbox ids", prunedOutbox, prunedInbox);
+            }
+        }
+    }
+
+    /** Pending count and oldest pending age, read at most every two seconds (for metrics scrapes). */
+    Stats stats() {
+        Stats current = stats;
+        if (current.readAt.isAfter(Instant.now().minusSeconds(2))) {
+            return current;
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox WHERE sent_at IS NULL");
+                ResultSet rs = select.executeQuery()) {
+            rs.next();
+            stats = new Stats(rs.getLong(1), rs.getDouble(2), Instant.now());
+        } catch (SQLException e) {
+            LOG.debugf("outbox stats unavailable: %s", e.getMessage());
+        }
+        return stats;
+    }
+
+    private synchronized KafkaProducer<String, String> producer() {
+        if (producer == null) {
+            producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
+                    ProducerConfig.LINGER_MS_CONFIG, 0,
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000,
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15000,
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
+        }
+        return producer;
+    }
+
+    private record Row(long id, String topic, String key, String payload) {
+    }
+
+    /** Kafka did not take (all) the events. */
+    static final class KafkaSendException extends RuntimeException {
+        KafkaSendException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

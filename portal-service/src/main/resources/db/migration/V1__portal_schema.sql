@@ -1,0 +1,1 @@
+-- Portal service schema. The outbox and inbox tables come from platform/service-kit (db/kit).
