@@ -23,7 +23,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  *
  * <pre>{@code
  * @Incoming(Channels.REGISTRY_DEVICE)
- * @Blocking(ordered = true)
+ * @Blocking // io.smallrye.reactive.messaging.annotations.Blocking: ordered per partition
  * public void onDeviceEvent(String message) {
  *     inbox.handle("claim-projection", message, this::apply);
  * }

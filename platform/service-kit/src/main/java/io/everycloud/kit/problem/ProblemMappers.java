@@ -57,6 +57,12 @@ public class ProblemMappers {
         return build(jsonProblem(e)).build();
     }
 
+    /** More specific than Quarkus' own mapper for this type, which answers plain JSON. */
+    @ServerExceptionMapper
+    public Response mismatchedInput(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        return build(jsonProblem(e)).build();
+    }
+
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e) {
         return problem(ProblemException.unauthorized());
