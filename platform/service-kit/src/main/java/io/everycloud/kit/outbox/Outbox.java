@@ -46,7 +46,7 @@ public class Outbox {
     public void publish(String topic, String key, Envelope envelope) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO outbox (event_id, topic, message_key, payload) VALUES (?, ?, ?, ?)")) {
+                        "INSERT INTO outbox (event_id, topic, message_key, payload, created_at) VALUES (?, ?, ?, ?, clock_timestamp())")) {
             insert.setObject(1, envelope.id());
             insert.setString(2, topic);
             insert.setString(3, key);
