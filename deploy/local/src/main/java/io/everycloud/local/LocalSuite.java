@@ -1,0 +1,534 @@
+package io.everycloud.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.everycloud.events.Topics;
+import io.everycloud.testkit.KafkaBroker;
+import io.everycloud.testkit.MailSink;
+import io.everycloud.testkit.Ports;
+import io.everycloud.testkit.Postgres;
+
+/**
+ * The whole suite on one machine: PostgreSQL (one database and login role per service), a Kafka
+ * broker with the product's topics, the mail sink, the six services as separate JVMs and one
+ * public address that routes by path exactly as the chart's Ingress does. Started by
+ * {@code deploy/local/run}; Ctrl-C (or SIGTERM) stops everything it started.
+ */
+public final class LocalSuite {
+
+    static final int GATEWAY_PORT = 8080;
+    static final int POSTGRES_PORT = 15432;
+    static final int KAFKA_PORT = 19092;
+    static final int SMTP_PORT = 2525;
+    static final int MAIL_HTTP_PORT = 8025;
+    static final String DEFAULT_ADMIN_EMAIL = "admin@everycloud.local";
+    /** Marks a folder as this suite's data, so that --fresh never wipes anything else. */
+    static final String MARKER = ".everycloud-suite";
+
+    /** name in routes.json, Maven module, database = role = password. */
+    record ServiceSpec(String name, String module, String database) {
+    }
+
+    static final List<ServiceSpec> SERVICES = List.of(
+            new ServiceSpec("device-registry", "device-registry-service", "registry"),
+            new ServiceSpec("claim", "claim-service", "claim"),
+            new ServiceSpec("user", "user-service", "user"),
+            new ServiceSpec("firmware", "firmware-service", "firmware"),
+            new ServiceSpec("portal", "portal-service", "portal"),
+            new ServiceSpec("notification", "notification-service", "notification"));
+
+    /** Thrown when the suite cannot start; the message says what to look at. */
+    static final class StartupFailure extends RuntimeException {
+        StartupFailure(String message) {
+            super(message);
+        }
+    }
+
+    private final Options options;
+    private final Map<String, String> callerEnv;
+    private final List<ServiceProcess> services = new ArrayList<>();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final long startedAt = System.nanoTime();
+    private volatile Postgres postgres;
+    private volatile KafkaBroker kafka;
+    private volatile MailSink mail;
+    private volatile Gateway gateway;
+    private volatile CompletableFuture<Void> infrastructure;
+    private final Object processLock = new Object();
+    private volatile LeftoverProcesses leftovers = new LeftoverProcesses(null);
+
+    LocalSuite(Options options, Map<String, String> callerEnv) {
+        this.options = options;
+        this.callerEnv = callerEnv;
+    }
+
+    public static void main(String[] args) {
+        // Initialise logging before threads race to it (SLF4J warns about loggers used during its start).
+        org.slf4j.LoggerFactory.getILoggerFactory();
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(Options.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.println(Options.USAGE);
+            return;
+        }
+        LocalSuite suite = new LocalSuite(options, System.getenv());
+        Runtime.getRuntime().addShutdownHook(new Thread(suite::stop, "everycloud-suite-stop"));
+        try {
+            suite.start();
+        } catch (StartupFailure e) {
+            System.err.println();
+            System.err.println("The suite did not start: " + e.getMessage());
+            System.exit(1); // runs the shutdown hook: everything started so far is stopped
+        } catch (RuntimeException e) {
+            System.err.println();
+            System.err.println("The suite did not start: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+        suite.watch();
+    }
+
+    void start() {
+        Path data = options.data();
+        say("EveryCloud local suite");
+        say("  repository  " + options.repo());
+        say("  data        " + data + (options.fresh() ? " (wiped: --fresh)" : ""));
+        checkJars();
+        prepareDataFolder(data);
+        Path logs = data.resolve("logs");
+        RouteTable routes = RouteTable.read(options.repo().resolve("helm/everycloud/files/routes.json"));
+        leftovers = new LeftoverProcesses(data.resolve("run"));
+        leftovers.stopAll(data.resolve("postgres"));
+        checkPortsFree(routes);
+
+        CompletableFuture<Void> database = CompletableFuture.runAsync(() -> {
+            if (stopped.get()) {
+                return;
+            }
+            long t = System.nanoTime();
+            postgres = Postgres.persistent(data.resolve("postgres"), POSTGRES_PORT);
+            for (ServiceSpec spec : SERVICES) {
+                Databases.ensure(postgres, spec.database());
+            }
+            say("  postgres    127.0.0.1:" + POSTGRES_PORT + ", one database per service (" + seconds(t) + ")");
+        });
+        CompletableFuture<Void> broker = CompletableFuture.runAsync(() -> {
+            if (stopped.get()) {
+                return;
+            }
+            long t = System.nanoTime();
+            KafkaBroker started = new KafkaBroker(data.resolve("kafka"), KAFKA_PORT, System.getProperty("java.class.path"), "384m");
+            kafka = started;
+            started.start();
+            leftovers.record("kafka", started.process().toHandle());
+            started.createTopics(Topics.ALL, true);
+            say("  kafka       127.0.0.1:" + KAFKA_PORT + ", " + Topics.ALL.size() + " topics and their .dlq (" + seconds(t) + ")");
+        });
+        // stop() waits for these two before stopping them, so that nothing starts behind its back
+        infrastructure = CompletableFuture.allOf(database, broker);
+        mail = new MailSink(SMTP_PORT, MAIL_HTTP_PORT).start();
+        say("  mail sink   SMTP 127.0.0.1:" + SMTP_PORT + ", messages at http://localhost:" + MAIL_HTTP_PORT + "/");
+        try {
+            infrastructure.get(150, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // each step's own failure is reported just below
+        }
+        await(database, "PostgreSQL", Duration.ofSeconds(1), data.resolve("postgres"));
+        await(broker, "Kafka", Duration.ofSeconds(1), data.resolve("kafka/kafka.log"));
+
+        gateway = new Gateway(routes, options.listen(), GATEWAY_PORT).start();
+        say("  gateway     http://localhost:" + GATEWAY_PORT + " (routes from helm/everycloud/files/routes.json)");
+
+        AdminCredentials admin = AdminCredentials.resolve(data, callerEnv);
+        for (ServiceSpec spec : SERVICES) {
+            Integer port = routes.services().get(spec.name());
+            if (port == null) {
+                throw new StartupFailure("routes.json has no service named " + spec.name());
+            }
+            services.add(new ServiceProcess(spec.name(), spec.module(), spec.database(), port, logs.resolve(spec.name() + ".log")));
+        }
+        say("  starting    " + String.join(", ", services.stream().map(s -> s.name).toList()) + " (logs in " + logs + ")");
+        for (ServiceProcess service : services) {
+            synchronized (processLock) {
+                if (stopped.get()) {
+                    return;
+                }
+                try {
+                    service.start(options.repo(), environment(service, admin));
+                } catch (IOException e) {
+                    throw new StartupFailure(service.name + " could not be started: " + e.getMessage());
+                }
+            }
+            leftovers.record(service.name, service.process().toHandle());
+        }
+        if (stopped.get()) {
+            return;
+        }
+        awaitReady();
+        if (stopped.get()) {
+            return;
+        }
+        banner(admin, logs);
+    }
+
+    /** The environment of one service: the suite's wiring, then product defaults the caller may override. */
+    Map<String, String> environment(ServiceProcess service, AdminCredentials admin) {
+        Map<String, String> env = new LinkedHashMap<>();
+        // Product settings: defaults, unless the caller's environment sets them (it is inherited as a whole).
+        defaults(env, "EVERYCLOUD_PRODUCT_ID", "dev-product");
+        defaults(env, "EVERYCLOUD_PUBLIC_URL", "http://localhost:" + GATEWAY_PORT);
+        defaults(env, "EVERYCLOUD_ISSUER_URL", "http://127.0.0.1:" + portOf("user"));
+        defaults(env, "EVERYCLOUD_ADMIN_EMAIL", admin.email());
+        defaults(env, "EVERYCLOUD_ADMIN_PASSWORD", admin.password());
+        defaults(env, "QUARKUS_MAILER_HOST", "127.0.0.1");
+        defaults(env, "QUARKUS_MAILER_PORT", Integer.toString(SMTP_PORT));
+        defaults(env, "QUARKUS_MAILER_MOCK", "false");
+        defaults(env, "QUARKUS_MAILER_TLS", "false");
+        defaults(env, "QUARKUS_MAILER_START_TLS", "DISABLED");
+        defaults(env, "QUARKUS_MAILER_FROM", "noreply@everycloud.local");
+        // The suite's wiring: always ours, whatever the caller's environment says.
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1"); // services are reached through the gateway only
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(service.port));
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + POSTGRES_PORT + "/" + service.database);
+        env.put("QUARKUS_DATASOURCE_USERNAME", service.database);
+        env.put("QUARKUS_DATASOURCE_PASSWORD", service.database);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + KAFKA_PORT);
+        return env;
+    }
+
+    private void defaults(Map<String, String> env, String name, String value) {
+        String given = callerEnv.get(name);
+        env.put(name, given == null || given.isBlank() ? value : given);
+    }
+
+    private int portOf(String name) {
+        return services.stream().filter(s -> s.name.equals(name)).findFirst().map(s -> s.port).orElseThrow();
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        List<ServiceProcess> waiting = new ArrayList<>(services);
+        while (!waiting.isEmpty() && !stopped.get()) {
+            for (ServiceProcess service : List.copyOf(waiting)) {
+                if (!service.isAlive()) {
+                    throw new StartupFailure(service.name + " exited with code " + service.process().exitValue()
+                            + ". Last lines of " + service.logFile + ":\n" + service.tail(60));
+                }
+                if (service.isReady()) {
+                    waiting.remove(service);
+                    say("  ready       " + service.name + " on 127.0.0.1:" + service.port + " (" + seconds(startedAt) + ")");
+                }
+            }
+            if (waiting.isEmpty()) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                StringBuilder message = new StringBuilder("not ready within " + options.timeout().toSeconds() + " s: "
+                        + String.join(", ", waiting.stream().map(s -> s.name).toList()) + ".");
+                for (ServiceProcess service : waiting) {
+                    message.append("\nLast lines of ").append(service.logFile).append(":\n").append(service.tail(40));
+                }
+                throw new StartupFailure(message.toString());
+            }
+            sleep(500);
+        }
+    }
+
+    private void banner(AdminCredentials admin, Path logs) {
+        say("");
+        say("EveryCloud is ready at http://localhost:" + GATEWAY_PORT + "  (started in " + seconds(startedAt) + ")");
+        say("  OEM operator  " + admin.email() + " / " + admin.shownPassword());
+        say("  mail sink     http://localhost:" + MAIL_HTTP_PORT + "/  (every email the suite sends)");
+        say("  logs          " + logs + "/<service>.log, Kafka: " + options.data().resolve("kafka/kafka.log"));
+        say("  data          " + options.data() + "  (kept between runs; --fresh wipes it)");
+        say("Press Ctrl-C to stop everything.");
+    }
+
+    /** After start: report a service that dies, until Ctrl-C / SIGTERM stops the suite. */
+    void watch() {
+        List<ServiceProcess> reported = new ArrayList<>();
+        while (!stopped.get()) {
+            for (ServiceProcess service : services) {
+                if (!service.isAlive() && !reported.contains(service) && !stopped.get()) {
+                    reported.add(service);
+                    System.err.println("warning: " + service.name + " exited with code " + service.process().exitValue()
+                            + "; see " + service.logFile + " (the gateway answers 502 for its routes)");
+                }
+            }
+            sleep(2000);
+        }
+    }
+
+    /** Stops everything this launcher started, newest first; safe to call more than once. */
+    void stop() {
+        synchronized (processLock) {
+            if (!stopped.compareAndSet(false, true)) {
+                return;
+            }
+        }
+        long t = System.nanoTime();
+        say("Stopping the suite ...");
+        if (gateway != null) {
+            gateway.close();
+        }
+        services.forEach(ServiceProcess::requestStop);
+        if (infrastructure != null) {
+            try {
+                infrastructure.get(150, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // failed or slow: stop what did start
+            }
+        }
+        services.forEach(s -> s.awaitStopped(Duration.ofSeconds(30)));
+        if (mail != null) {
+            quietly(mail::close);
+        }
+        if (kafka != null) {
+            quietly(kafka::stop);
+        }
+        if (postgres != null) {
+            quietly(postgres::close);
+        }
+        leftovers.forget();
+        say("Stopped (" + seconds(t) + ").");
+    }
+
+    private void checkJars() {
+        List<String> missing = new ArrayList<>();
+        for (ServiceSpec spec : SERVICES) {
+            Path jar = ServiceProcess.jar(options.repo(), spec.module());
+            if (!Files.isRegularFile(jar)) {
+                missing.add(options.repo().relativize(jar).toString());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new StartupFailure("missing " + String.join(", ", missing)
+                    + "; run deploy/local/run without --no-build (or ./mvnw -B -ntp install -DskipTests)");
+        }
+    }
+
+    private void prepareDataFolder(Path data) {
+        try {
+            if (options.fresh() && Files.exists(data)) {
+                boolean ours = Files.exists(data.resolve(MARKER));
+                try (var entries = Files.list(data)) {
+                    if (!ours && entries.findAny().isPresent()) {
+                        throw new StartupFailure("--fresh refuses to wipe " + data + ": it is not a suite data folder (no "
+                                + MARKER + " in it)");
+                    }
+                }
+                deleteRecursively(data);
+            }
+            Files.createDirectories(data.resolve("logs"));
+            Files.createDirectories(data.resolve("run"));
+            Path marker = data.resolve(MARKER);
+            if (!Files.exists(marker)) {
+                Files.writeString(marker, "Data of the EveryCloud local suite (deploy/local/run). --fresh deletes this folder.\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the data folder " + data, e);
+        }
+    }
+
+    private void checkPortsFree(RouteTable routes) {
+        Map<Integer, String> wanted = new LinkedHashMap<>();
+        wanted.put(GATEWAY_PORT, "gateway");
+        routes.services().forEach((name, port) -> wanted.put(port, name));
+        wanted.put(POSTGRES_PORT, "PostgreSQL");
+        wanted.put(KAFKA_PORT, "Kafka");
+        wanted.put(SMTP_PORT, "SMTP sink");
+        wanted.put(MAIL_HTTP_PORT, "mail sink HTTP");
+        List<String> taken = new ArrayList<>();
+        wanted.forEach((port, what) -> {
+            if (Ports.isOpen(port)) {
+                taken.add(port + " (" + what + ")");
+            }
+        });
+        if (!taken.isEmpty()) {
+            throw new StartupFailure("ports already in use: " + String.join(", ", taken)
+                    + ". Is another suite running? Stop it first.");
+        }
+    }
+
+    private static void await(CompletableFuture<Void> step, String what, Duration timeout, Path log) {
+        try {
+            step.get(timeout.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new StartupFailure(what + " did not start: " + e.getCause().getMessage() + " (see " + log + ")");
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new StartupFailure(what + " did not start within " + timeout.toSeconds() + " s (see " + log + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupFailure("interrupted while starting " + what);
+        }
+    }
+
+    static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static void quietly(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            System.err.println("  while stopping: " + e.getMessage());
+        }
+    }
+
+    private static String seconds(long sinceNanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime() - sinceNanos) / 1e9);
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The first OEM operator's credentials: the caller's, or generated once and kept in the data folder. */
+    record AdminCredentials(String email, String password, String shownPassword) {
+
+        private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
+        static AdminCredentials resolve(Path data, Map<String, String> env) {
+            String email = Optional.ofNullable(env.get("EVERYCLOUD_ADMIN_EMAIL")).filter(s -> !s.isBlank()).orElse(DEFAULT_ADMIN_EMAIL);
+            String given = env.get("EVERYCLOUD_ADMIN_PASSWORD");
+            if (given != null && !given.isBlank()) {
+                return new AdminCredentials(email, given, "(as set in EVERYCLOUD_ADMIN_PASSWORD)");
+            }
+            Path file = data.resolve("admin-password");
+            try {
+                if (Files.exists(file)) {
+                    String stored = Files.readString(file, StandardCharsets.UTF_8).trim();
+                    return new AdminCredentials(email, stored, stored + "  (generated at the first start, kept in " + file + ")");
+                }
+                String generated = generate();
+                Files.writeString(file, generated + "\n", StandardCharsets.UTF_8);
+                try {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system; the folder is git-ignored either way
+                }
+                return new AdminCredentials(email, generated, generated + "  (generated now, kept in " + file + ")");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot keep the admin password in " + file, e);
+            }
+        }
+
+        /** 20 characters with upper case, lower case and digits (and no look-alikes). */
+        static String generate() {
+            SecureRandom random = new SecureRandom();
+            while (true) {
+                StringBuilder s = new StringBuilder();
+                for (int i = 0; i < 20; i++) {
+                    s.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+                }
+                String candidate = s.toString();
+                if (candidate.chars().anyMatch(Character::isUpperCase) && candidate.chars().anyMatch(Character::isLowerCase)
+                        && candidate.chars().anyMatch(Character::isDigit)) {
+                    return candidate;
+                }
+            }
+        }
+    }
+
+    /** Command line of the launcher (deploy/local/run passes its own options through). */
+    record Options(Path repo, Path data, boolean fresh, String listen, Duration timeout, boolean help) {
+
+        static final String USAGE = """
+                usage: deploy/local/run [--fresh] [--data DIR] [--no-build|--build] [--listen ADDRESS] [--timeout SECONDS]
+                  --fresh           wipe the data folder first (databases, Kafka, logs, admin password)
+                  --data DIR        data folder (default: .data at the repository root)
+                  --no-build        never build; fail when a service jar is missing
+                  --build           build even when everything is there
+                  --listen ADDRESS  where the gateway listens (default 127.0.0.1; 0.0.0.0 for devices on the LAN)
+                  --timeout SECONDS how long to wait for the services to be ready (default 300)""";
+
+        static Options parse(String[] args) {
+            Path repo = Path.of(System.getProperty("everycloud.repo", ".")).toAbsolutePath().normalize();
+            Path data = null;
+            boolean fresh = false;
+            boolean help = false;
+            String listen = "127.0.0.1";
+            Duration timeout = Duration.ofSeconds(300);
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--fresh" -> fresh = true;
+                    case "--data" -> data = Path.of(value(args, ++i, "--data"));
+                    case "--repo" -> repo = Path.of(value(args, ++i, "--repo")).toAbsolutePath().normalize();
+                    case "--listen" -> listen = value(args, ++i, "--listen");
+                    case "--timeout" -> {
+                        String v = value(args, ++i, "--timeout");
+                        try {
+                            timeout = Duration.ofSeconds(Integer.parseInt(v));
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("--timeout wants a number of seconds, not " + v);
+                        }
+                    }
+                    case "--build", "--no-build" -> {
+                        // handled by deploy/local/run
+                    }
+                    case "-h", "--help" -> help = true;
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            Path dataDir = (data == null ? repo.resolve(".data") : data).toAbsolutePath().normalize();
+            return new Options(repo, dataDir, fresh, listen, timeout, help);
+        }
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length || args[i].startsWith("--")) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[i];
+        }
+    }
+
+}

@@ -1,0 +1,130 @@
+package io.everycloud.local;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One service of the suite running as its own JVM, logging to {@code <data>/logs/<service>.log}. */
+final class ServiceProcess {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    final String name;
+    final String module;
+    final String database;
+    final int port;
+    final Path logFile;
+    private Process process;
+
+    ServiceProcess(String name, String module, String database, int port, Path logFile) {
+        this.name = name;
+        this.module = module;
+        this.database = database;
+        this.port = port;
+        this.logFile = logFile;
+    }
+
+    static Path jar(Path repo, String module) {
+        return repo.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    void start(Path repo, Map<String, String> environment) throws IOException {
+        Path jar = jar(repo, module);
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // Six JVMs share one machine with Kafka and PostgreSQL: small heaps, quick start.
+                "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Djava.awt.headless=true",
+                "-jar", jar.toString()));
+        Files.createDirectories(logFile.getParent());
+        Files.writeString(logFile, "", StandardCharsets.UTF_8); // one run per log file; the previous run's log is replaced
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(new File(repo.resolve(module).toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().putAll(environment);
+        process = builder.start();
+    }
+
+    Process process() {
+        return process;
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** True when the service answers 200 on {@code /q/health/ready}. */
+    boolean isReady() {
+        try {
+            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Asks the service to stop (SIGTERM); {@link #awaitStopped} waits and kills what is left. */
+    void requestStop() {
+        if (process != null && process.isAlive()) {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+        }
+    }
+
+    void awaitStopped(Duration grace) {
+        if (process == null) {
+            return;
+        }
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                System.out.println("  " + name + " did not stop within " + grace.toSeconds() + " s; killing it");
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    /** The last lines of the service's log (what a person needs to see when it failed to start). */
+    String tail(int lines) {
+        return tail(logFile, lines);
+    }
+
+    static String tail(Path file, int lines) {
+        if (!Files.exists(file)) {
+            return "(no log at " + file + ")";
+        }
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            long length = in.length();
+            long from = Math.max(0, length - 64 * 1024);
+            byte[] bytes = new byte[(int) (length - from)];
+            in.seek(from);
+            in.readFully(bytes);
+            String[] all = new String(bytes, StandardCharsets.UTF_8).split("\n");
+            int start = Math.max(0, all.length - lines);
+            return String.join("\n", java.util.Arrays.copyOfRange(all, start, all.length));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
+        }
+    }
+}
