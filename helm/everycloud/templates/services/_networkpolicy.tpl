@@ -1,7 +1,8 @@
 {{/*
 everycloud.networkPolicy — default deny for one service's pods, then only what it needs:
-in: the ingress controller (and the other services for the token issuer, metrics scrapers when
-listed); out: DNS, Kafka, its own database, the token issuer (and SMTP for notification).
+in: the ingress controller, the services that call this one (everycloud.callees), metrics scrapers
+when listed; out: DNS, Kafka, its own database, the services it calls (the token issuer; the
+portal also reads registry, claim and firmware), and SMTP for notification.
 Takes (dict "root" $ "svc" <merged service>).
 An empty peer list for Kafka, the database or SMTP means "any address, on that port only".
 */}}
@@ -9,7 +10,13 @@ An empty peer list for Kafka, the database or SMTP means "any address, on that p
 {{- $root := .root -}}
 {{- $svc := .svc -}}
 {{- $v := $root.Values -}}
-{{- $others := without (include "everycloud.serviceNames" $root | fromJsonArray) $svc.name -}}
+{{- $callees := include "everycloud.callees" $svc.name | fromJsonArray -}}
+{{- $callers := list -}}
+{{- range $other := include "everycloud.serviceNames" $root | fromJsonArray -}}
+{{- if has $svc.name (include "everycloud.callees" $other | fromJsonArray) -}}
+{{- $callers = append $callers $other -}}
+{{- end -}}
+{{- end -}}
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
@@ -32,8 +39,8 @@ spec:
         - port: 8080
           protocol: TCP
     {{- end }}
-    {{- if eq $svc.name "user" }}
-    # The token issuer: every other service fetches the signing keys (JWKS).
+    {{- with $callers }}
+    # Services of this release that call this one (the token issuer's JWKS, the portal's reads).
     - from:
         - podSelector:
             matchLabels:
@@ -42,7 +49,7 @@ spec:
               - key: app.kubernetes.io/name
                 operator: In
                 values:
-                  {{- toYaml $others | nindent 18 }}
+                  {{- toYaml . | nindent 18 }}
       ports:
         - port: 8080
           protocol: TCP
@@ -102,11 +109,16 @@ spec:
         {{- toYaml . | nindent 8 }}
       {{- end }}
     {{- end }}
-    {{- if ne $svc.name "user" }}
+    {{- with $callees }}
     - to:
         - podSelector:
             matchLabels:
-              {{- include "everycloud.selectorLabels" (list $root "user") | nindent 14 }}
+              app.kubernetes.io/instance: {{ $root.Release.Name }}
+            matchExpressions:
+              - key: app.kubernetes.io/name
+                operator: In
+                values:
+                  {{- toYaml . | nindent 18 }}
       ports:
         - port: 8080
           protocol: TCP
@@ -123,4 +135,19 @@ spec:
     {{- with $svc.networkPolicy.extraEgress }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
+{{- end -}}
+
+{{/*
+everycloud.callees — the services a service calls over HTTP inside the cluster, as a JSON list.
+Takes: a service name. Every service fetches the token issuer's keys (user); the portal's pages
+also read and act through the registry, claim and firmware APIs (PORTAL_SERVICES_*_URL).
+*/}}
+{{- define "everycloud.callees" -}}
+{{- if eq . "user" -}}
+[]
+{{- else if eq . "portal" -}}
+["user", "device-registry", "claim", "firmware"]
+{{- else -}}
+["user"]
+{{- end -}}
 {{- end -}}

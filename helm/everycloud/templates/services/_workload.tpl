@@ -38,7 +38,13 @@ data:
   {{- if eq $svc.name "firmware" }}
   EnableFirmwareUpdate: {{ $v.firmware.updates | quote }}
   {{- end }}
+  {{- if eq $svc.name "portal" }}
+  {{- range $key, $target := dict "USER" "user" "REGISTRY" "device-registry" "CLAIM" "claim" "FIRMWARE" "firmware" }}
+  PORTAL_SERVICES_{{ $key }}_URL: {{ printf "http://%s-%s:8080" (include "everycloud.fullname" $root) $target | quote }}
+  {{- end }}
+  {{- end }}
   {{- if eq $svc.name "notification" }}
+  NOTIFICATION_MAIL_FROM_ADDRESS: {{ $v.mail.from | quote }}
   QUARKUS_MAILER_HOST: {{ $v.mail.host | quote }}
   QUARKUS_MAILER_PORT: {{ $v.mail.port | int | quote }}
   QUARKUS_MAILER_FROM: {{ $v.mail.from | quote }}
@@ -72,8 +78,11 @@ data:
       name: {{ include "everycloud.adminSecret" $root }}
       key: {{ $v.admin.passwordKey }}
 {{- if $v.tokenSigning.existingSecret }}
-- name: {{ $v.tokenSigning.env }}
-  value: {{ printf "/etc/everycloud/token-signing/%s" $v.tokenSigning.key | quote }}
+- name: USER_SERVICE_KEYS_PRIVATE_KEY_PEM
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.tokenSigning.existingSecret }}
+      key: {{ $v.tokenSigning.key }}
 {{- end }}
 {{- end }}
 {{- if and (eq $svc.name "notification") $v.mail.existingSecret }}
@@ -187,24 +196,10 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
-            {{- if and (eq $svc.name "user") $v.tokenSigning.existingSecret }}
-            - name: token-signing
-              mountPath: /etc/everycloud/token-signing
-              readOnly: true
-            {{- end }}
       volumes:
         - name: tmp
           emptyDir:
             sizeLimit: {{ $svc.tmpSizeLimit }}
-        {{- if and (eq $svc.name "user") $v.tokenSigning.existingSecret }}
-        - name: token-signing
-          secret:
-            secretName: {{ $v.tokenSigning.existingSecret }}
-            defaultMode: 0440
-            items:
-              - key: {{ $v.tokenSigning.key }}
-                path: {{ $v.tokenSigning.key }}
-        {{- end }}
       {{- with $svc.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}

@@ -197,28 +197,36 @@ class WorkloadPolicyTest {
         assertThat(egressPorts(policy)).as("DNS").contains(53);
         assertThat(egressPorts(policy)).as("Kafka").contains(9092);
         assertThat(egressPorts(policy)).as("PostgreSQL").contains(5432);
-        List<NetworkPolicyEgressRule> toIssuer = policy.getSpec().getEgress().stream()
-                .filter(r -> r.getTo().stream().map(NetworkPolicyPeer::getPodSelector).filter(Objects::nonNull)
-                        .anyMatch(s -> selector("user").equals(s.getMatchLabels())))
-                .toList();
-        if (service.equals("user")) {
-            assertThat(toIssuer).isEmpty();
-            assertThat(policy.getSpec().getIngress()).as("the issuer admits the other services")
-                    .anySatisfy(r -> {
-                        assertThat(r.getFrom().get(0).getPodSelector()).isNotNull();
-                        assertThat(r.getFrom().get(0).getPodSelector().getMatchExpressions()).singleElement()
-                                .satisfies(e -> assertThat(e.getValues())
-                                        .containsExactlyInAnyOrder("device-registry", "claim", "firmware", "portal", "notification"));
-                    });
-        } else {
-            assertThat(toIssuer).singleElement().satisfies(r ->
-                    assertThat(r.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(8080));
-        }
+        assertThat(servicesIn(policy.getSpec().getEgress().stream().flatMap(r -> r.getTo().stream()).toList()))
+                .as("services it calls").containsExactlyInAnyOrderElementsOf(CALLS.get(service));
+        List<String> callers = CALLS.entrySet().stream().filter(e -> e.getValue().contains(service)).map(Map.Entry::getKey).toList();
+        assertThat(servicesIn(policy.getSpec().getIngress().stream().flatMap(r -> r.getFrom().stream()).toList()))
+                .as("services that call it").containsExactlyInAnyOrderElementsOf(callers);
         if (service.equals("notification")) {
             assertThat(egressPorts(policy)).as("SMTP").contains(587);
         } else {
             assertThat(egressPorts(policy)).as("nothing but DNS, Kafka, PostgreSQL and the issuer").isSubsetOf(53, 9092, 5432, 8080);
         }
+    }
+
+    /** Who calls whom inside the release: every service the token issuer, the portal also three APIs. */
+    static final Map<String, List<String>> CALLS = Map.of(
+            "device-registry", List.of("user"), "claim", List.of("user"), "user", List.of(),
+            "firmware", List.of("user"), "notification", List.of("user"),
+            "portal", List.of("user", "device-registry", "claim", "firmware"));
+
+    /** The chart's services a list of peers selects (pods of this release, by name). */
+    private static List<String> servicesIn(List<NetworkPolicyPeer> peers) {
+        return peers.stream().map(NetworkPolicyPeer::getPodSelector).filter(Objects::nonNull)
+                .filter(s -> s.getMatchLabels() != null && Chart.RELEASE.equals(s.getMatchLabels().get("app.kubernetes.io/instance")))
+                .flatMap(s -> {
+                    Stream<String> byLabel = Stream.ofNullable(s.getMatchLabels().get("app.kubernetes.io/name"));
+                    Stream<String> byExpression = s.getMatchExpressions().stream()
+                            .filter(e -> e.getKey().equals("app.kubernetes.io/name") && e.getOperator().equals("In"))
+                            .flatMap(e -> e.getValues().stream());
+                    return Stream.concat(byLabel, byExpression);
+                })
+                .toList();
     }
 
     private static List<Integer> egressPorts(NetworkPolicy policy) {
@@ -252,6 +260,11 @@ class WorkloadPolicyTest {
             case "notification" -> assertThat(config.getData()).containsKeys("QUARKUS_MAILER_HOST", "QUARKUS_MAILER_PORT",
                     "QUARKUS_MAILER_FROM", "QUARKUS_MAILER_TLS", "QUARKUS_MAILER_START_TLS");
             case "firmware" -> assertThat(config.getData().get("EnableFirmwareUpdate")).isIn("enabled", "disabled");
+            case "portal" -> assertThat(config.getData())
+                    .containsEntry("PORTAL_SERVICES_USER_URL", "http://everycloud-user:8080")
+                    .containsEntry("PORTAL_SERVICES_REGISTRY_URL", "http://everycloud-device-registry:8080")
+                    .containsEntry("PORTAL_SERVICES_CLAIM_URL", "http://everycloud-claim:8080")
+                    .containsEntry("PORTAL_SERVICES_FIRMWARE_URL", "http://everycloud-firmware:8080");
             default -> {
             }
         }
