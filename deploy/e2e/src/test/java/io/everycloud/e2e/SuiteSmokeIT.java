@@ -1,0 +1,287 @@
+package io.everycloud.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+/**
+ * The one-command local suite, started exactly as README.md tells a person to
+ * ({@code deploy/local/run}): every service becomes ready behind the one address, paths reach the
+ * service that owns them, the mail sink takes SMTP and shows it over HTTP, and stopping the
+ * suite leaves no process and no open port behind.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SuiteSmokeIT {
+
+    static final String ADDRESS = "http://localhost:8080";
+    static final List<String> SERVICES = List.of("device-registry", "claim", "user", "firmware", "portal", "notification");
+    static final Map<Integer, String> PORTS = new LinkedHashMap<>();
+
+    static {
+        PORTS.put(8080, "gateway");
+        PORTS.put(8101, "device-registry");
+        PORTS.put(8102, "claim");
+        PORTS.put(8103, "user");
+        PORTS.put(8104, "firmware");
+        PORTS.put(8105, "portal");
+        PORTS.put(8106, "notification");
+        PORTS.put(15432, "PostgreSQL");
+        PORTS.put(19092, "Kafka");
+        PORTS.put(2525, "SMTP sink");
+        PORTS.put(8025, "mail sink HTTP");
+    }
+
+    /** The launcher waits up to 300 s for the services; this leaves it room to report why not. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(420);
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(120);
+
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static Path repo;
+    static Path data;
+    static Path output;
+    static Process suite;
+
+    @BeforeAll
+    static void startTheSuiteAsTheReadmeSays() throws Exception {
+        repo = Path.of(System.getProperty("everycloud.repo", "../..")).toAbsolutePath().normalize();
+        data = Path.of(System.getProperty("everycloud.suite-data", "target/suite-data")).toAbsolutePath().normalize();
+        output = data.resolveSibling("suite-run.log");
+        List<String> taken = openPorts();
+        assertThat(taken).as("ports the suite needs are already in use (is a local suite running?)").isEmpty();
+
+        Files.createDirectories(output.getParent());
+        suite = new ProcessBuilder(repo.resolve("deploy/local/run").toString(), "--no-build", "--fresh", "--data", data.toString())
+                .directory(repo.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        List<String> waiting = new ArrayList<>(SERVICES);
+        while (!waiting.isEmpty()) {
+            if (!suite.isAlive()) {
+                throw new AssertionError("the suite exited with code " + suite.exitValue() + " before "
+                        + String.join(", ", waiting) + " became ready\n" + diagnostics(waiting));
+            }
+            waiting.removeIf(service -> status(ADDRESS + "/services/" + service + "/q/health/ready") == 200);
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not ready through " + ADDRESS + " within " + START_TIMEOUT.toSeconds() + " s: "
+                        + String.join(", ", waiting) + "\n" + diagnostics(waiting));
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    @AfterAll
+    static void leaveNothingRunning() {
+        if (suite != null && suite.isAlive()) {
+            // a test failed before the stop test: stop the suite the way a person would, then make sure
+            suite.destroy();
+            try {
+                if (!suite.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                    suite.descendants().forEach(ProcessHandle::destroyForcibly);
+                    suite.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyServiceIsReadyThroughTheOneAddress() {
+        for (String service : SERVICES) {
+            HttpResponse<String> ready = get("/services/" + service + "/q/health/ready");
+            assertThat(ready.statusCode()).as(service + " readiness").isEqualTo(200);
+            assertThat(ready.headers().firstValue("X-EveryCloud-Service")).as(service + " readiness").hasValue(service);
+            assertThat(ready.body()).contains("\"status\": \"UP\"");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void eachPathIsAnsweredByTheServiceThatOwnsIt() {
+        Map<String, String> owners = new LinkedHashMap<>();
+        owners.put("/timestamp", "device-registry");
+        owners.put("/api/devices", "device-registry");
+        owners.put("/api/claims", "claim");
+        owners.put("/oauth/jwks", "user");
+        owners.put("/api/firmware", "firmware");
+        owners.put("/api/templates", "notification");
+        owners.put("/vendor/branding.json", "portal");
+        owners.put("/", "portal");
+        owners.forEach((path, owner) -> {
+            HttpResponse<String> response = get(path);
+            assertThat(response.headers().firstValue("X-EveryCloud-Service")).as(path).hasValue(owner);
+            // the service itself answered (any answer of its own; 502/504 would be the gateway's)
+            assertThat(response.statusCode()).as(path + " answered by " + owner).isNotIn(502, 503, 504);
+        });
+        HttpResponse<String> branding = get("/vendor/branding.json");
+        assertThat(branding.statusCode()).isEqualTo(200);
+        assertThat(branding.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("json"));
+    }
+
+    @Test
+    @Order(3)
+    void aMailSentThroughTheSinkCanBeReadBackOverHttp() throws Exception {
+        String subject = "smoke test " + UUID.randomUUID();
+        Properties smtp = new Properties();
+        smtp.put("mail.smtp.host", "127.0.0.1");
+        smtp.put("mail.smtp.port", "2525");
+        smtp.put("mail.smtp.connectiontimeout", "5000");
+        smtp.put("mail.smtp.timeout", "10000");
+        MimeMessage mail = new MimeMessage(Session.getInstance(smtp));
+        mail.setFrom(new InternetAddress("noreply@everycloud.local"));
+        mail.setRecipient(Message.RecipientType.TO, new InternetAddress("owner@example.com"));
+        mail.setSubject(subject);
+        mail.setText("Your device is online.", "UTF-8");
+        Transport.send(mail);
+
+        JsonNode received = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (received == null && System.nanoTime() < deadline) {
+            HttpResponse<String> messages = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:8025/messages"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(messages.statusCode()).isEqualTo(200);
+            for (JsonNode message : JSON.readTree(messages.body())) {
+                if (subject.equals(message.path("subject").asText())) {
+                    received = message;
+                }
+            }
+            if (received == null) {
+                Thread.sleep(200);
+            }
+        }
+        assertThat(received).as("the mail in http://localhost:8025/messages").isNotNull();
+        assertThat(received.path("from").asText()).isEqualTo("noreply@everycloud.local");
+        assertThat(received.path("to").get(0).asText()).isEqualTo("owner@example.com");
+        assertThat(received.path("text").asText()).contains("Your device is online.");
+    }
+
+    @Test
+    @Order(4)
+    void stoppingTheSuiteLeavesNoProcessAndNoOpenPort() throws Exception {
+        List<ProcessHandle> tree = Stream.concat(Stream.of(suite.toHandle()), suite.toHandle().descendants()).toList();
+        // the launcher, six services and the Kafka broker (PostgreSQL detaches itself; its port is checked below)
+        assertThat(tree).as("the launcher's process tree").hasSizeGreaterThanOrEqualTo(8);
+
+        suite.destroy(); // SIGTERM, as Ctrl-C or a service manager would
+        assertThat(suite.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the launcher stops").isTrue();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && (tree.stream().anyMatch(ProcessHandle::isAlive) || !openPorts().isEmpty())) {
+            Thread.sleep(200);
+        }
+        assertThat(tree.stream().filter(ProcessHandle::isAlive).map(p -> p.pid() + " " + p.info().commandLine().orElse("?")))
+                .as("processes left behind").isEmpty();
+        assertThat(openPorts()).as("ports still open").isEmpty();
+        assertThat(tail(output, 5)).contains("Stopped");
+    }
+
+    private static HttpResponse<String> get(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(ADDRESS + path)).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static int status(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (ConnectException e) {
+            return -1;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static List<String> openPorts() {
+        List<String> open = new ArrayList<>();
+        PORTS.forEach((port, what) -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 300);
+                open.add(port + " (" + what + ")");
+            } catch (IOException e) {
+                // closed: what we want
+            }
+        });
+        return open;
+    }
+
+    /** What a person needs to see when the suite did not start: the launcher's output and the logs of the services that were not ready. */
+    private static String diagnostics(List<String> notReady) {
+        StringBuilder text = new StringBuilder("--- launcher output (" + output + "):\n").append(tail(output, 80));
+        for (String service : notReady) {
+            Path log = data.resolve("logs").resolve(service + ".log");
+            text.append("\n--- last lines of ").append(log).append(":\n").append(tail(log, 60));
+        }
+        return text.toString();
+    }
+
+    static String tail(Path file, int lines) {
+        if (!Files.exists(file)) {
+            return "(no file " + file + ")";
+        }
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            long from = Math.max(0, in.length() - 64 * 1024);
+            byte[] bytes = new byte[(int) (in.length() - from)];
+            in.seek(from);
+            in.readFully(bytes);
+            String[] all = new String(bytes, StandardCharsets.UTF_8).split("\n");
+            return String.join("\n", List.of(all).subList(Math.max(0, all.length - lines), all.length));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
+        }
+    }
+}
