@@ -1,0 +1,195 @@
+package io.everycloud.claim.device;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.agroal.api.AgroalDataSource;
+import io.everycloud.claim.code.ClaimCode;
+
+/**
+ * The device projection. Plain JDBC on the service's data source: inside a transaction the
+ * connection is the transaction's, so row locks ({@code FOR UPDATE}) decide concurrent claims.
+ */
+@ApplicationScoped
+public class DeviceRepository {
+
+    private static final String COLUMNS = "identity, claim_codes, expires_at, users, apps, transfer_open, pending_users, pending_since";
+
+    /** A device whose claim code has the hash looked up, with the stored code for the constant-time check. */
+    public record CodeMatch(String identity, String code) {
+    }
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    public Optional<DeviceState> find(String identity) {
+        List<DeviceState> found = query("SELECT " + COLUMNS + " FROM device WHERE identity = ?", identity);
+        return found.stream().findFirst();
+    }
+
+    /** The device, its row locked until the transaction ends. */
+    public Optional<DeviceState> lock(String identity) {
+        return query("SELECT " + COLUMNS + " FROM device WHERE identity = ? FOR UPDATE", identity).stream().findFirst();
+    }
+
+    /** The devices, locked in identity order (one order for everybody: no deadlocks between claims). */
+    public List<DeviceState> lockAll(Collection<String> identities) {
+        return query("SELECT " + COLUMNS + " FROM device WHERE identity = ANY(?) ORDER BY identity FOR UPDATE",
+                identities.toArray(String[]::new));
+    }
+
+    /** The devices one user owns here, locked. */
+    public List<DeviceState> lockOwnedBy(UUID userId) {
+        return query("SELECT " + COLUMNS + " FROM device WHERE users @> ARRAY[?]::uuid[] ORDER BY identity FOR UPDATE", userId);
+    }
+
+    /** The devices found among the identities, by identity. */
+    public Map<String, DeviceState> findAll(Collection<String> identities) {
+        Map<String, DeviceState> byIdentity = new LinkedHashMap<>();
+        for (DeviceState device : query("SELECT " + COLUMNS + " FROM device WHERE identity = ANY(?)",
+                identities.toArray(String[]::new))) {
+            byIdentity.put(device.identity(), device);
+        }
+        return byIdentity;
+    }
+
+    public List<CodeMatch> findByCodeHash(byte[] hash) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT identity, code FROM claim_code WHERE code_hash = ? ORDER BY identity")) {
+            s.setBytes(1, hash);
+            List<CodeMatch> matches = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    matches.add(new CodeMatch(rs.getString(1), rs.getString(2)));
+                }
+            }
+            return matches;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not look up a claim code", e);
+        }
+    }
+
+    /** Writes the whole state of a device and its claim codes. */
+    public void save(DeviceState device) {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement("""
+                    INSERT INTO device (identity, claim_codes, expires_at, users, apps, transfer_open, pending_users, pending_since, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, now())
+                    ON CONFLICT (identity) DO UPDATE SET claim_codes = EXCLUDED.claim_codes, expires_at = EXCLUDED.expires_at,
+                        users = EXCLUDED.users, apps = EXCLUDED.apps, transfer_open = EXCLUDED.transfer_open,
+                        pending_users = EXCLUDED.pending_users, pending_since = EXCLUDED.pending_since, updated_at = now()""")) {
+                s.setString(1, device.identity());
+                s.setArray(2, c.createArrayOf("text", device.claimCodes().toArray()));
+                s.setTimestamp(3, timestamp(device.expiresAt()));
+                s.setArray(4, c.createArrayOf("uuid", device.users().toArray()));
+                s.setArray(5, c.createArrayOf("text", device.apps().toArray()));
+                s.setBoolean(6, device.transferOpen());
+                s.setArray(7, device.pendingUsers() == null ? null : c.createArrayOf("uuid", device.pendingUsers().toArray()));
+                s.setTimestamp(8, timestamp(device.pendingSince()));
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM claim_code WHERE identity = ?")) {
+                s.setString(1, device.identity());
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO claim_code (code_hash, identity, code) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+                for (String code : device.claimCodes()) {
+                    s.setBytes(1, ClaimCode.hash(code));
+                    s.setString(2, device.identity());
+                    s.setString(3, code);
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not save device " + device.identity(), e);
+        }
+    }
+
+    /** Records owners this service announced; they win over older registry snapshots (see DeviceListener). */
+    public void setOwners(String identity, List<UUID> users, boolean transferOpen, Instant now) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("""
+                        UPDATE device SET users = ?, pending_users = ?, pending_since = ?, transfer_open = ?, updated_at = now()
+                        WHERE identity = ?""")) {
+            Array array = c.createArrayOf("uuid", users.toArray());
+            s.setArray(1, array);
+            s.setArray(2, array);
+            s.setTimestamp(3, Timestamp.from(now));
+            s.setBoolean(4, transferOpen);
+            s.setString(5, identity);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not record the owners of " + identity, e);
+        }
+    }
+
+    public void delete(String identity) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("DELETE FROM device WHERE identity = ?")) {
+            s.setString(1, identity);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not delete device " + identity, e);
+        }
+    }
+
+    private List<DeviceState> query(String sql, Object parameter) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            if (parameter instanceof String[] array) {
+                s.setArray(1, c.createArrayOf("text", array));
+            } else {
+                s.setObject(1, parameter);
+            }
+            List<DeviceState> devices = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    devices.add(map(rs));
+                }
+            }
+            return devices;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read devices", e);
+        }
+    }
+
+    private static DeviceState map(ResultSet rs) throws SQLException {
+        return new DeviceState(rs.getString("identity"), strings(rs.getArray("claim_codes")), instant(rs.getTimestamp("expires_at")),
+                uuids(rs.getArray("users")), strings(rs.getArray("apps")), rs.getBoolean("transfer_open"),
+                rs.getArray("pending_users") == null ? null : uuids(rs.getArray("pending_users")),
+                instant(rs.getTimestamp("pending_since")));
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    }
+
+    private static List<UUID> uuids(Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.asList((UUID[]) array.getArray());
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

@@ -1,0 +1,99 @@
+package io.everycloud.claim.ownership;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.agroal.api.AgroalDataSource;
+import io.everycloud.kit.page.Page;
+import io.everycloud.kit.page.PageRequest;
+
+/** The audit ledger of ownership changes; written in the transaction that makes the change. */
+@ApplicationScoped
+public class OwnershipLedger {
+
+    /** What to list; null fields do not filter. */
+    public record Filter(String identity, UUID userId, String action) {
+    }
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    public void record(String identity, String action, UUID userId, UUID previousUserId, String method, String actor,
+            UUID eventId, Instant at) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("""
+                        INSERT INTO ownership_ledger (identity, action, user_id, previous_user_id, method, actor, event_id, recorded_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            s.setString(1, identity);
+            s.setString(2, action);
+            s.setObject(3, userId);
+            s.setObject(4, previousUserId);
+            s.setString(5, method);
+            s.setString(6, actor);
+            s.setObject(7, eventId);
+            s.setTimestamp(8, Timestamp.from(at));
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not write the ownership ledger", e);
+        }
+    }
+
+    /** Oldest first; the cursor is the id of the last entry of the previous page. */
+    public Page<LedgerEntry> list(Filter filter, PageRequest page) {
+        long after = 0;
+        if (page.after() != null) {
+            try {
+                after = Long.parseLong(page.after());
+            } catch (NumberFormatException e) {
+                throw io.everycloud.kit.problem.ProblemException.badRequest("cursor", "is not a cursor this list gave out");
+            }
+        }
+        StringBuilder sql = new StringBuilder("""
+                SELECT id, identity, action, user_id, previous_user_id, method, actor, event_id, recorded_at
+                FROM ownership_ledger WHERE id > ?""");
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(after);
+        if (filter.identity() != null) {
+            sql.append(" AND identity = ?");
+            parameters.add(filter.identity());
+        }
+        if (filter.userId() != null) {
+            sql.append(" AND (user_id = ? OR previous_user_id = ?)");
+            parameters.add(filter.userId());
+            parameters.add(filter.userId());
+        }
+        if (filter.action() != null) {
+            sql.append(" AND action = ?");
+            parameters.add(filter.action());
+        }
+        sql.append(" ORDER BY id LIMIT ?");
+        parameters.add(page.fetchSize());
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < parameters.size(); i++) {
+                s.setObject(i + 1, parameters.get(i));
+            }
+            List<LedgerEntry> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new LedgerEntry(rs.getLong("id"), rs.getString("identity"), rs.getString("action"),
+                            rs.getObject("user_id", UUID.class), rs.getObject("previous_user_id", UUID.class),
+                            rs.getString("method"), rs.getString("actor"), rs.getObject("event_id", UUID.class).toString(),
+                            rs.getTimestamp("recorded_at").toInstant()));
+                }
+            }
+            return Page.of(rows, page, entry -> Long.toString(entry.id()));
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the ownership ledger", e);
+        }
+    }
+}

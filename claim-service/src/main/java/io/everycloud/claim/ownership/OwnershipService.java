@@ -1,0 +1,240 @@
+package io.everycloud.claim.ownership;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
+
+import io.everycloud.claim.account.DefaultAppsRepository;
+import io.everycloud.claim.code.ClaimCode;
+import io.everycloud.claim.device.DeviceRepository;
+import io.everycloud.claim.device.DeviceState;
+import io.everycloud.events.ClaimEvents;
+import io.everycloud.events.Envelope;
+import io.everycloud.kit.outbox.Outbox;
+import io.everycloud.kit.problem.ProblemException;
+
+/**
+ * Every ownership change: decided on rows locked in claim-service's own database, announced on
+ * claim.ownership.v1 through the outbox and written to the ledger, all in one transaction.
+ */
+@ApplicationScoped
+public class OwnershipService {
+
+    /** Method of the releases that end the ownerships of a deleted account. */
+    public static final String BY_ACCOUNT_DELETION = "account-deleted";
+    /** Ledger actor for changes a device asked for. */
+    public static final String ACTOR_DEVICE = "device";
+    /** Ledger actor for changes that follow user-service's events. */
+    public static final String ACTOR_USER_SERVICE = "user-service";
+
+    private static final Logger LOG = Logger.getLogger(OwnershipService.class);
+
+    @Inject
+    DeviceRepository devices;
+
+    @Inject
+    DefaultAppsRepository defaultApps;
+
+    @Inject
+    OwnershipLedger ledger;
+
+    @Inject
+    Outbox outbox;
+
+    /**
+     * Claims every device the code covers for the user, all or nothing. Concurrent claims of the
+     * same devices queue on the row locks; the later one sees the new owner and gets 409.
+     */
+    @Transactional
+    public List<String> claimByCode(UUID userId, String normalizedCode) {
+        Instant now = Instant.now();
+        List<String> identities = devicesWithCode(normalizedCode);
+        if (identities.isEmpty()) {
+            throw ProblemException.notFound("no device has this claim code");
+        }
+        // The code may have changed between the lookup and the lock: check again on the locked rows.
+        List<DeviceState> locked = devices.lockAll(identities).stream()
+                .filter(device -> hasCode(device, normalizedCode)).toList();
+        if (locked.isEmpty()) {
+            throw ProblemException.notFound("no device has this claim code");
+        }
+        List<DeviceState> live = locked.stream().filter(device -> !device.isExpired(now)).toList();
+        if (live.isEmpty()) {
+            throw ProblemException.gone("this claim code has expired");
+        }
+        if (live.stream().anyMatch(device -> ownedByAnother(device, userId) && !device.transferOpen())) {
+            throw ProblemException.conflict("a device with this claim code already has an owner");
+        }
+        List<String> apps = defaultApps.of(userId);
+        for (DeviceState device : live) {
+            if (!device.isOwned()) {
+                claim(device, userId, apps, ClaimEvents.BY_CODE, userId.toString(), now);
+            } else if (ownedByAnother(device, userId)) {
+                transfer(device, userId, apps, now);
+            }
+        }
+        return live.stream().map(DeviceState::identity).toList();
+    }
+
+    /** What a code covers, without claiming; same answers as a claim for unknown (404) and expired (410) codes. */
+    @Transactional
+    public Preview preview(UUID userId, String normalizedCode) {
+        Instant now = Instant.now();
+        List<DeviceState> found = devices.findAll(devicesWithCode(normalizedCode)).values().stream()
+                .filter(device -> hasCode(device, normalizedCode)).toList();
+        if (found.isEmpty()) {
+            throw ProblemException.notFound("no device has this claim code");
+        }
+        List<DeviceState> live = found.stream().filter(device -> !device.isExpired(now)).toList();
+        if (live.isEmpty()) {
+            throw ProblemException.gone("this claim code has expired");
+        }
+        boolean claimable = live.stream().noneMatch(device -> ownedByAnother(device, userId) && !device.transferOpen());
+        return new Preview(live.size(), claimable);
+    }
+
+    /** Counts and claimability of a code. */
+    public record Preview(int deviceCount, boolean claimable) {
+    }
+
+    /** The owner gives the device up; 404 for anyone who does not own it. */
+    @Transactional
+    public void release(UUID userId, String identity) {
+        DeviceState device = devices.lock(identity).filter(d -> d.isOwnedBy(userId))
+                .orElseThrow(() -> ProblemException.notFound("no such device"));
+        release(device, userId, ClaimEvents.BY_OWNER, userId.toString(), Instant.now());
+    }
+
+    /** Hard reset by the OEM: no owners, no apps; the claim code stays. 404 for a device unknown here. */
+    @Transactional
+    public void resetByOem(String operatorId, String identity) {
+        DeviceState device = devices.lock(identity).orElseThrow(() -> ProblemException.notFound("no such device"));
+        reset(device.identity(), Optional.of(device), ClaimEvents.BY_OEM, operatorId, Instant.now());
+    }
+
+    /** Hard reset asked by the device ({@code pdaas_reset=true}); announced even if the projection lags behind. */
+    @Transactional
+    public void resetByDevice(String identity) {
+        reset(identity, devices.lock(identity), ClaimEvents.BY_DEVICE, ACTOR_DEVICE, Instant.now());
+    }
+
+    /** The account a device asked for is ready: it becomes the owner, unless the device has one by now. */
+    @Transactional
+    public void claimForDeviceEmail(UUID userId, String identity) {
+        Optional<DeviceState> device = devices.lock(identity);
+        if (device.isEmpty()) {
+            LOG.warnf("device %s asked to be claimed by email but is unknown here; ignored", identity);
+            return;
+        }
+        if (device.get().isOwned()) {
+            LOG.infof("device %s already has an owner; the claim by email is not applied (seed: only without owner)", identity);
+            return;
+        }
+        claim(device.get(), userId, defaultApps.of(userId), ClaimEvents.BY_DEVICE_EMAIL, ACTOR_DEVICE, Instant.now());
+    }
+
+    /** A deleted account owns nothing any more. */
+    @Transactional
+    public void endOwnershipsOf(UUID userId) {
+        Instant now = Instant.now();
+        for (DeviceState device : devices.lockOwnedBy(userId)) {
+            release(device, userId, BY_ACCOUNT_DELETION, ACTOR_USER_SERVICE, now);
+        }
+        defaultApps.forget(userId);
+    }
+
+    /**
+     * A new claim code for a device (owner or OEM, or the device itself): announced for the
+     * registry's {@code claim_code} tag; on an owned device it opens a transfer at once.
+     */
+    @Transactional
+    public void setClaimCode(String identity, String normalizedCode, Setter setter) {
+        Optional<DeviceState> device = devices.lock(identity);
+        // a device's own request is announced even if this projection lags behind the registry
+        if (setter == Setter.OEM && device.isEmpty()) {
+            throw ProblemException.notFound("no such device");
+        }
+        device.ifPresent(d -> devices.save(new DeviceState(d.identity(), List.of(normalizedCode), d.expiresAt(), d.users(),
+                d.apps(), d.isOwned(), d.pendingUsers(), d.pendingSince())));
+        outbox.publish(identity, new ClaimEvents.ClaimCodeSet(identity, normalizedCode, Instant.now()));
+    }
+
+    /** Who sets a claim code: the OEM or the device itself (owners use {@link #setClaimCodeAsOwner}). */
+    public enum Setter {
+        OEM, DEVICE
+    }
+
+    /** The owner sets a new claim code; 404 for anyone who does not own the device. */
+    @Transactional
+    public void setClaimCodeAsOwner(String identity, String normalizedCode, UUID userId) {
+        if (devices.lock(identity).filter(d -> d.isOwnedBy(userId)).isEmpty()) {
+            throw ProblemException.notFound("no such device");
+        }
+        setClaimCode(identity, normalizedCode, Setter.DEVICE);
+    }
+
+    private List<String> devicesWithCode(String normalizedCode) {
+        List<String> identities = new ArrayList<>();
+        for (DeviceRepository.CodeMatch match : devices.findByCodeHash(ClaimCode.hash(normalizedCode))) {
+            // the hash only finds candidates; equality is decided by a constant-time comparison
+            if (ClaimCode.matches(normalizedCode, match.code())) {
+                identities.add(match.identity());
+            }
+        }
+        return identities;
+    }
+
+    private static boolean hasCode(DeviceState device, String normalizedCode) {
+        boolean found = false;
+        for (String code : device.claimCodes()) {
+            found |= ClaimCode.matches(normalizedCode, code);
+        }
+        return found;
+    }
+
+    private static boolean ownedByAnother(DeviceState device, UUID userId) {
+        return device.isOwned() && !device.isOwnedBy(userId);
+    }
+
+    private void claim(DeviceState device, UUID userId, List<String> apps, String method, String actor, Instant now) {
+        List<UUID> owners = new ArrayList<>(device.users());
+        owners.add(userId);
+        devices.setOwners(device.identity(), owners, false, now);
+        Envelope event = outbox.publish(device.identity(),
+                new ClaimEvents.OwnershipClaimed(device.identity(), userId, apps, method, now));
+        ledger.record(device.identity(), LedgerEntry.CLAIMED, userId, null, method, actor, event.id(), now);
+    }
+
+    private void transfer(DeviceState device, UUID userId, List<String> apps, Instant now) {
+        UUID previous = device.users().get(0);
+        devices.setOwners(device.identity(), List.of(userId), false, now);
+        Envelope event = outbox.publish(device.identity(),
+                new ClaimEvents.OwnershipTransferred(device.identity(), previous, userId, apps, now));
+        ledger.record(device.identity(), LedgerEntry.TRANSFERRED, userId, previous, ClaimEvents.BY_CODE, userId.toString(),
+                event.id(), now);
+    }
+
+    private void release(DeviceState device, UUID userId, String method, String actor, Instant now) {
+        List<UUID> owners = new ArrayList<>(device.users());
+        owners.remove(userId);
+        devices.setOwners(device.identity(), owners, device.transferOpen() && !owners.isEmpty(), now);
+        Envelope event = outbox.publish(device.identity(),
+                new ClaimEvents.OwnershipReleased(device.identity(), userId, method, now));
+        ledger.record(device.identity(), LedgerEntry.RELEASED, userId, null, method, actor, event.id(), now);
+    }
+
+    private void reset(String identity, Optional<DeviceState> device, String method, String actor, Instant now) {
+        device.ifPresent(d -> devices.setOwners(identity, List.of(), false, now));
+        UUID previous = device.filter(DeviceState::isOwned).map(d -> d.users().get(0)).orElse(null);
+        Envelope event = outbox.publish(identity, new ClaimEvents.OwnershipReset(identity, method, now));
+        ledger.record(identity, LedgerEntry.RESET, null, previous, method, actor, event.id(), now);
+    }
+}
