@@ -68,6 +68,19 @@ class ValuesTest {
         assertThat(undocumented).isEmpty();
     }
 
+    @Test
+    void theChartReadmeListsEveryParameter() throws IOException {
+        String readme = Files.readString(Chart.dir().resolve("README.md"));
+        Pattern param = Pattern.compile("^\\s*## @param (\\S+) .+");
+
+        for (String line : Files.readAllLines(Chart.dir().resolve("values.yaml"))) {
+            Matcher m = param.matcher(line);
+            if (m.matches()) {
+                assertThat(readme).as("README.md parameter table").contains("| `" + m.group(1) + "` |");
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static void collectLeaves(Map<String, Object> node, String prefix, List<String> documented, List<String> undocumented) {
         for (Map.Entry<String, Object> e : node.entrySet()) {
