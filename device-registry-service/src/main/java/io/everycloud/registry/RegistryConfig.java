@@ -1,0 +1,93 @@
+package io.everycloud.registry;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Settings of device-registry-service ({@code registry.*}, environment {@code REGISTRY_*}). */
+@ConfigMapping(prefix = "registry")
+public interface RegistryConfig {
+
+    DeviceApi deviceApi();
+
+    Writes writes();
+
+    Transform transform();
+
+    Import importing();
+
+    Tags tags();
+
+    /** Aliases a device's owner (role user) may write with {@code PUT /api/devices/{identity}/resources/{alias}}; oem may write any. */
+    Optional<List<String>> ownerWritableAliases();
+
+    /** The Exosite-compatible device API. */
+    interface DeviceApi {
+        /** Largest value of one alias, in bytes (Exosite's limit). */
+        @WithDefault("1048576")
+        int maxValueBytes();
+
+        /** Longest long poll a device may ask for with {@code Request-Timeout}, in milliseconds. */
+        @WithDefault("300000")
+        long maxRequestTimeoutMs();
+
+        /** Most long polls held at once by this replica; more answer 503. */
+        @WithDefault("20000")
+        int maxHeldPolls();
+
+        /** How far in the future a recorded point's timestamp may be. */
+        @WithDefault("PT5M")
+        Duration maxRecordSkew();
+
+        /** How often a device's last-seen time is refreshed by reads (writes always refresh it). */
+        @WithDefault("PT1M")
+        Duration lastSeenResolution();
+    }
+
+    /** Durable device writes: concurrent writes share one transaction (one commit). */
+    interface Writes {
+        /** Most device writes committed together. */
+        @WithDefault("1000")
+        int maxBatch();
+
+        /** Writes waiting for a commit; beyond it the device API answers 503. */
+        @WithDefault("50000")
+        int queueCapacity();
+    }
+
+    /** The product transform (JSONata) applied to {@code data_in} before it is routed to apps. */
+    interface Transform {
+        /** Longest evaluation of the transform for one message, in milliseconds. */
+        @WithDefault("100")
+        int timeoutMs();
+
+        /** Deepest recursion the transform may reach. */
+        @WithDefault("200")
+        int maxDepth();
+
+        /** Longest expression accepted by {@code PUT /api/product}, in characters. */
+        @WithDefault("65536")
+        int maxLength();
+    }
+
+    /** CSV import of devices. */
+    interface Import {
+        /** Most lines (devices) in one import. */
+        @WithDefault("10000")
+        int maxLines();
+    }
+
+    /** Device tag limits. */
+    interface Tags {
+        /** Most values of one tag. */
+        @WithDefault("100")
+        int maxValues();
+
+        /** Longest tag value, in characters. */
+        @WithDefault("256")
+        int maxValueLength();
+    }
+}

@@ -1,0 +1,182 @@
+package io.everycloud.registry.device;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.agroal.api.AgroalDataSource;
+
+/** The device table. */
+@ApplicationScoped
+public class DeviceRepository {
+
+    private static final String COLUMNS = "d.identity, d.status, d.created_at, d.activated_at, d.last_seen_at";
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /** What {@code GET /api/devices} filters on; all conditions are ANDed. */
+    public record Filter(List<String[]> tags, String identityPrefix, DeviceStatus status, String scopeTag, String scopeValue) {
+    }
+
+    public Optional<DeviceRow> find(String identity) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM device d WHERE d.identity = ?")) {
+            s.setString(1, identity);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the device", e);
+        }
+    }
+
+    /** Whether the device has a tag with that value (object-level authorization). */
+    public boolean hasTag(String identity, String name, String value) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT 1 FROM device_tag WHERE identity = ? AND name = ? AND value = ?")) {
+            s.setString(1, identity);
+            s.setString(2, name);
+            s.setString(3, value);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read tags", e);
+        }
+    }
+
+    /** Inserts a provisioned device; false when the identity exists already. */
+    public boolean insert(String identity, Instant at) {
+        try (Connection c = dataSource.getConnection()) {
+            return insert(c, identity, at);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not write the device", e);
+        }
+    }
+
+    boolean insert(Connection c, String identity, Instant at) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO device (identity, status, created_at) VALUES (?, 'provisioned', ?) ON CONFLICT DO NOTHING")) {
+            s.setString(1, identity);
+            s.setTimestamp(2, Timestamp.from(at));
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /** Inserts many devices in one statement; returns the identities that were new. */
+    List<String> insertAll(Connection c, List<String> identities, Instant at) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO device (identity, status, created_at) SELECT unnest(?::text[]), 'provisioned', ? "
+                        + "ON CONFLICT DO NOTHING RETURNING identity")) {
+            s.setArray(1, c.createArrayOf("text", identities.toArray()));
+            s.setTimestamp(2, Timestamp.from(at));
+            List<String> created = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    created.add(rs.getString(1));
+                }
+            }
+            return created;
+        }
+    }
+
+    public boolean delete(String identity) {
+        return update("DELETE FROM device WHERE identity = ?", identity) == 1;
+    }
+
+    /** Gives a provisioned device its token; false when it is not (or no longer) provisioned. */
+    public boolean activate(String identity, String tokenHash, Instant at) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("UPDATE device SET status = 'activated', token_hash = ?, "
+                        + "activated_at = ?, last_seen_at = ? WHERE identity = ? AND status = 'provisioned'")) {
+            s.setString(1, tokenHash);
+            s.setTimestamp(2, Timestamp.from(at));
+            s.setTimestamp(3, Timestamp.from(at));
+            s.setString(4, identity);
+            return s.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not activate the device", e);
+        }
+    }
+
+    /** Forgets the token so the device may activate again. */
+    public boolean reactivate(String identity) {
+        return update("UPDATE device SET status = 'provisioned', token_hash = NULL, activated_at = NULL WHERE identity = ?",
+                identity) == 1;
+    }
+
+    /** A page of devices in identity order after {@code after}. */
+    public List<DeviceRow> list(Filter filter, String after, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM device d WHERE TRUE");
+        List<Object> args = new ArrayList<>();
+        if (after != null) {
+            sql.append(" AND d.identity > ?");
+            args.add(after);
+        }
+        if (filter.identityPrefix() != null) {
+            // A range rather than LIKE: it uses the primary key even in a generic prepared plan.
+            // Identities are ASCII below 0x7f, so every identity with the prefix sorts below prefix + 0x7f.
+            sql.append(" AND d.identity >= ? AND d.identity < ?");
+            args.add(filter.identityPrefix());
+            args.add(filter.identityPrefix() + '\u007f');
+        }
+        if (filter.status() != null) {
+            sql.append(" AND d.status = ?");
+            args.add(filter.status().value());
+        }
+        List<String[]> terms = new ArrayList<>(filter.tags());
+        if (filter.scopeTag() != null) {
+            terms.add(new String[] { filter.scopeTag(), filter.scopeValue() });
+        }
+        for (String[] term : terms) {
+            sql.append(" AND EXISTS (SELECT 1 FROM device_tag t WHERE t.identity = d.identity AND t.name = ? AND t.value = ?)");
+            args.add(term[0]);
+            args.add(term[1]);
+        }
+        sql.append(" ORDER BY d.identity LIMIT ?");
+        args.add(limit);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                s.setObject(i + 1, args.get(i));
+            }
+            List<DeviceRow> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(row(rs));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list devices", e);
+        }
+    }
+
+    private int update(String sql, String identity) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, identity);
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not write the device", e);
+        }
+    }
+
+    private static DeviceRow row(ResultSet rs) throws SQLException {
+        return new DeviceRow(rs.getString(1), DeviceStatus.of(rs.getString(2)), instant(rs.getTimestamp(3)),
+                instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)));
+    }
+
+    static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+}

@@ -1,0 +1,139 @@
+package io.everycloud.registry.resource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.everycloud.kit.problem.ProblemException;
+import io.everycloud.registry.RegistryConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Group commit for device writes. Requests put their write on a queue and wait (without a
+ * thread) for its future; one writer thread takes everything queued, applies it in one
+ * transaction and completes the futures after the commit, so a 2xx always follows a durable
+ * write and concurrent writes share one WAL flush. If a batch fails, its writes are retried one
+ * by one so one bad write (a device deleted meanwhile) fails alone.
+ */
+@ApplicationScoped
+public class DeviceWrites {
+
+    private static final Logger LOG = Logger.getLogger(DeviceWrites.class);
+
+    @Inject
+    RegistryConfig config;
+
+    @Inject
+    ResourceWriter writer;
+
+    @Inject
+    MeterRegistry meters;
+
+    private BlockingQueue<DeviceWrite> queue;
+    private volatile boolean running;
+    private Thread thread;
+    private DistributionSummary batchSizes;
+    private Counter failures;
+
+    void start(@Observes StartupEvent event) {
+        queue = new ArrayBlockingQueue<>(config.writes().queueCapacity());
+        batchSizes = DistributionSummary.builder("registry.device.writes.batch.size")
+                .description("device writes committed together").register(meters);
+        failures = meters.counter("registry.device.writes.failures");
+        running = true;
+        thread = new Thread(this::run, "device-writes");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<DeviceWrite> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(w -> w.done().completeExceptionally(ProblemException.unavailable("shutting down")));
+    }
+
+    /** Queues a write; the future completes after its commit. 503 when the queue is full. */
+    public CompletableFuture<List<Point>> submit(DeviceWrite write) {
+        if (!running || !queue.offer(write)) {
+            throw ProblemException.unavailable("too many writes waiting; retry later");
+        }
+        return write.done();
+    }
+
+    private void run() {
+        int max = Math.max(1, config.writes().maxBatch());
+        List<DeviceWrite> batch = new ArrayList<>(max);
+        while (running) {
+            try {
+                DeviceWrite first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, max - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "device write batch failed unexpectedly");
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commit(List<DeviceWrite> batch) {
+        try {
+            Map<DeviceWrite, List<Point>> refused = QuarkusTransaction.requiringNew().call(() -> writer.apply(batch));
+            batchSizes.record(batch.size());
+            for (DeviceWrite write : batch) {
+                write.done().complete(refused.getOrDefault(write, List.of()));
+            }
+        } catch (RuntimeException batchFailure) {
+            if (batch.size() == 1) {
+                fail(batch.get(0), batchFailure);
+                return;
+            }
+            for (DeviceWrite write : batch) {
+                try {
+                    Map<DeviceWrite, List<Point>> refused = QuarkusTransaction.requiringNew()
+                            .call(() -> writer.apply(List.of(write)));
+                    write.done().complete(refused.getOrDefault(write, List.of()));
+                } catch (RuntimeException e) {
+                    fail(write, e);
+                }
+            }
+        }
+    }
+
+    private void fail(DeviceWrite write, RuntimeException e) {
+        failures.increment();
+        LOG.warnf("write of device %s failed: %s", write.identity(), e.getMessage());
+        write.done().completeExceptionally(ProblemException.unavailable("the write could not be stored; retry"));
+    }
+}

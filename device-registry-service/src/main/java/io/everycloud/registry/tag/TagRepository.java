@@ -1,0 +1,126 @@
+package io.everycloud.registry.tag;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.agroal.api.AgroalDataSource;
+
+/** The device_tag table: one row per (device, name, value). */
+@ApplicationScoped
+public class TagRepository {
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /** All tags of a device, names sorted, values sorted. */
+    public Map<String, List<String>> tagsOf(String identity) {
+        return tagsOf(List.of(identity)).getOrDefault(identity, new TreeMap<>());
+    }
+
+    /** Tags of several devices at once (one query). */
+    public Map<String, Map<String, List<String>>> tagsOf(Collection<String> identities) {
+        Map<String, Map<String, List<String>>> out = new HashMap<>();
+        if (identities.isEmpty()) {
+            return out;
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT identity, name, value FROM device_tag WHERE identity = ANY (?) ORDER BY identity, name, value")) {
+            Array array = c.createArrayOf("text", identities.toArray());
+            s.setArray(1, array);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
+                            .computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(rs.getString(3));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read tags", e);
+        }
+        return out;
+    }
+
+    /** Values of one tag of a device. */
+    public List<String> values(String identity, String name) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT value FROM device_tag WHERE identity = ? AND name = ? ORDER BY value")) {
+            s.setString(1, identity);
+            s.setString(2, name);
+            List<String> values = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+            return values;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read tags", e);
+        }
+    }
+
+    /** Adds values to a tag (existing ones stay). */
+    public void add(String identity, String name, Collection<String> values) {
+        if (values.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO device_tag (identity, name, value) SELECT ?, ?, unnest(?::text[]) ON CONFLICT DO NOTHING")) {
+            s.setString(1, identity);
+            s.setString(2, name);
+            s.setArray(3, c.createArrayOf("text", values.toArray()));
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not write tags", e);
+        }
+    }
+
+    /** Replaces all values of a tag. */
+    public void replace(String identity, String name, Collection<String> values) {
+        remove(identity, name, null);
+        add(identity, name, values);
+    }
+
+    /** Removes one value of a tag, or the whole tag when {@code value} is null; returns the rows removed. */
+    public int remove(String identity, String name, String value) {
+        String sql = value == null ? "DELETE FROM device_tag WHERE identity = ? AND name = ?"
+                : "DELETE FROM device_tag WHERE identity = ? AND name = ? AND value = ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, identity);
+            s.setString(2, name);
+            if (value != null) {
+                s.setString(3, value);
+            }
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not write tags", e);
+        }
+    }
+
+    /** Adds tags for many devices (CSV import): one batch. */
+    public void addAll(Connection c, List<String[]> rows) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO device_tag (identity, name, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+            for (String[] row : rows) {
+                s.setString(1, row[0]);
+                s.setString(2, row[1]);
+                s.setString(3, row[2]);
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+}
