@@ -1,0 +1,170 @@
+package io.everycloud.user.token;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+
+import io.everycloud.kit.config.EveryCloudConfig;
+import io.everycloud.user.config.UserConfig;
+import io.vertx.core.http.HttpServerRequest;
+
+/** The token issuer's public face: discovery, JWKS and the RFC 6749 token endpoint. */
+@Path("/")
+public class TokenResource {
+
+    @Inject
+    LoginService logins;
+
+    @Inject
+    SigningKeys keys;
+
+    @Inject
+    EveryCloudConfig everycloud;
+
+    @Inject
+    UserConfig config;
+
+    @GET
+    @Path(".well-known/openid-configuration")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> discovery() {
+        String base = everycloud.publicUrl().replaceAll("/+$", "");
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("issuer", everycloud.tokenIssuer());
+        doc.put("jwks_uri", base + "/oauth/jwks");
+        doc.put("token_endpoint", base + "/oauth/token");
+        doc.put("grant_types_supported", List.of("password", "refresh_token", "client_credentials"));
+        doc.put("response_types_supported", List.of("token"));
+        doc.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
+        doc.put("subject_types_supported", List.of("public"));
+        doc.put("id_token_signing_alg_values_supported", List.of("RS256"));
+        doc.put("claims_supported", List.of("iss", "aud", "sub", "email", "groups", "exp", "iat", "jti", "azp"));
+        return doc;
+    }
+
+    @GET
+    @Path("oauth/jwks")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response jwks() {
+        // short caching: verifiers must see a newly published key well before it signs
+        return Response.ok(keys.jwks()).header("Cache-Control", "public, max-age=60").build();
+    }
+
+    @POST
+    @Path("oauth/token")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response token(MultivaluedMap<String, String> form, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+        for (Map.Entry<String, List<String>> param : form.entrySet()) {
+            if (param.getValue().size() > 1) {
+                throw OAuthError.invalidRequest("the parameter " + param.getKey() + " is given more than once");
+            }
+        }
+        String grantType = param(form, "grant_type");
+        if (grantType == null) {
+            throw OAuthError.invalidRequest("grant_type is required");
+        }
+        LoginService.Granted granted = switch (grantType) {
+            case "password" -> password(form, request);
+            case "refresh_token" -> refresh(form);
+            case "client_credentials" -> clientCredentials(form, headers);
+            default -> throw OAuthError.unsupportedGrantType("grant_type must be password, refresh_token or client_credentials");
+        };
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", granted.access().token());
+        body.put("token_type", "Bearer");
+        body.put("expires_in", granted.access().expiresIn());
+        if (granted.refreshToken() != null) {
+            body.put("refresh_token", granted.refreshToken());
+        }
+        return Response.ok(body).header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
+    }
+
+    private LoginService.Granted password(MultivaluedMap<String, String> form, HttpServerRequest request) {
+        String clientId = param(form, "client_id");
+        if (clientId == null) {
+            throw OAuthError.invalidRequest("client_id is required");
+        }
+        if (!config.tokens().firstPartyClients().contains(clientId)) {
+            throw OAuthError.invalidClient("the password grant is only for first-party clients", false);
+        }
+        String username = param(form, "username");
+        String password = param(form, "password");
+        if (username == null || password == null) {
+            throw OAuthError.invalidRequest("username and password are required");
+        }
+        if (password.length() > 1024) {
+            throw OAuthError.invalidGrant(LoginService.WRONG_CREDENTIALS);
+        }
+        return logins.password(clientId, username.trim(), password, clientAddress(request));
+    }
+
+    private LoginService.Granted refresh(MultivaluedMap<String, String> form) {
+        String token = param(form, "refresh_token");
+        if (token == null) {
+            throw OAuthError.invalidRequest("refresh_token is required");
+        }
+        String clientId = param(form, "client_id");
+        if (clientId != null && !config.tokens().firstPartyClients().contains(clientId)) {
+            throw OAuthError.invalidClient("unknown client", false);
+        }
+        return logins.refresh(clientId, token);
+    }
+
+    private LoginService.Granted clientCredentials(MultivaluedMap<String, String> form, HttpHeaders headers) {
+        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+        String clientId = param(form, "client_id");
+        String secret = param(form, "client_secret");
+        boolean basic = authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
+        if (basic) {
+            if (secret != null) {
+                throw OAuthError.invalidRequest("use one client authentication method, not both");
+            }
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw OAuthError.invalidClient("the Basic credentials are not base64", true);
+            }
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                throw OAuthError.invalidClient("the Basic credentials have no secret", true);
+            }
+            // RFC 6749 2.3.1: both parts are form-urlencoded before base64
+            String basicId = java.net.URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
+            if (clientId != null && !clientId.equals(basicId)) {
+                throw OAuthError.invalidRequest("client_id does not match the Basic credentials");
+            }
+            clientId = basicId;
+            secret = java.net.URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+        }
+        if (clientId == null || secret == null) {
+            throw OAuthError.invalidClient("client authentication is required (client_id and client_secret)", basic);
+        }
+        return logins.clientCredentials(clientId, secret, basic);
+    }
+
+    /** The client address; behind trusted proxies Quarkus takes it from X-Forwarded-For. */
+    private static String clientAddress(HttpServerRequest request) {
+        return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    }
+
+    private static String param(MultivaluedMap<String, String> form, String name) {
+        String value = form.getFirst(name);
+        return value == null || value.isEmpty() ? null : value;
+    }
+}
