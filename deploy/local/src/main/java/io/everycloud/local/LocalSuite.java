@@ -119,7 +119,7 @@ public final class LocalSuite {
         say("  repository  " + options.repo());
         say("  data        " + data + (options.fresh() ? " (wiped: --fresh)" : ""));
         checkJars();
-        prepareDataFolder(data);
+        prepareDataFolder(data, options.fresh());
         Path logs = data.resolve("logs");
         RouteTable routes = RouteTable.read(options.repo().resolve("helm/everycloud/files/routes.json"));
         leftovers = new LeftoverProcesses(data.resolve("run"));
@@ -179,7 +179,7 @@ public final class LocalSuite {
                     return;
                 }
                 try {
-                    service.start(options.repo(), environment(service, admin));
+                    service.start(options.repo(), environment(service, routes.services(), admin, callerEnv));
                 } catch (IOException e) {
                     throw new StartupFailure(service.name + " could not be started: " + e.getMessage());
                 }
@@ -197,20 +197,35 @@ public final class LocalSuite {
     }
 
     /** The environment of one service: the suite's wiring, then product defaults the caller may override. */
-    Map<String, String> environment(ServiceProcess service, AdminCredentials admin) {
+    static Map<String, String> environment(ServiceProcess service, Map<String, Integer> ports, AdminCredentials admin,
+            Map<String, String> callerEnv) {
         Map<String, String> env = new LinkedHashMap<>();
+        java.util.function.BiConsumer<String, String> defaults = (name, value) -> {
+            String given = callerEnv.get(name);
+            env.put(name, given == null || given.isBlank() ? value : given);
+        };
         // Product settings: defaults, unless the caller's environment sets them (it is inherited as a whole).
-        defaults(env, "EVERYCLOUD_PRODUCT_ID", "dev-product");
-        defaults(env, "EVERYCLOUD_PUBLIC_URL", "http://localhost:" + GATEWAY_PORT);
-        defaults(env, "EVERYCLOUD_ISSUER_URL", "http://127.0.0.1:" + portOf("user"));
-        defaults(env, "EVERYCLOUD_ADMIN_EMAIL", admin.email());
-        defaults(env, "EVERYCLOUD_ADMIN_PASSWORD", admin.password());
-        defaults(env, "QUARKUS_MAILER_HOST", "127.0.0.1");
-        defaults(env, "QUARKUS_MAILER_PORT", Integer.toString(SMTP_PORT));
-        defaults(env, "QUARKUS_MAILER_MOCK", "false");
-        defaults(env, "QUARKUS_MAILER_TLS", "false");
-        defaults(env, "QUARKUS_MAILER_START_TLS", "DISABLED");
-        defaults(env, "QUARKUS_MAILER_FROM", "noreply@everycloud.local");
+        defaults.accept("EVERYCLOUD_PRODUCT_ID", "dev-product");
+        defaults.accept("EVERYCLOUD_PUBLIC_URL", "http://localhost:" + GATEWAY_PORT);
+        defaults.accept("EVERYCLOUD_ISSUER_URL", "http://127.0.0.1:" + ports.get("user"));
+        defaults.accept("EVERYCLOUD_ADMIN_EMAIL", admin.email());
+        defaults.accept("EVERYCLOUD_ADMIN_PASSWORD", admin.password());
+        defaults.accept("QUARKUS_MAILER_HOST", "127.0.0.1");
+        defaults.accept("QUARKUS_MAILER_PORT", Integer.toString(SMTP_PORT));
+        defaults.accept("QUARKUS_MAILER_MOCK", "false");
+        defaults.accept("QUARKUS_MAILER_TLS", "false");
+        defaults.accept("QUARKUS_MAILER_START_TLS", "DISABLED");
+        defaults.accept("QUARKUS_MAILER_FROM", "noreply@everycloud.local");
+        if (service.name.equals("notification")) {
+            defaults.accept("NOTIFICATION_MAIL_FROM_ADDRESS", env.get("QUARKUS_MAILER_FROM")); // as the chart does
+        }
+        if (service.name.equals("portal")) {
+            // the portal's pages act through these services' APIs (the chart points at their in-cluster names)
+            defaults.accept("PORTAL_SERVICES_USER_URL", "http://127.0.0.1:" + ports.get("user"));
+            defaults.accept("PORTAL_SERVICES_REGISTRY_URL", "http://127.0.0.1:" + ports.get("device-registry"));
+            defaults.accept("PORTAL_SERVICES_CLAIM_URL", "http://127.0.0.1:" + ports.get("claim"));
+            defaults.accept("PORTAL_SERVICES_FIRMWARE_URL", "http://127.0.0.1:" + ports.get("firmware"));
+        }
         // The suite's wiring: always ours, whatever the caller's environment says.
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1"); // services are reached through the gateway only
         env.put("QUARKUS_HTTP_PORT", Integer.toString(service.port));
@@ -221,14 +236,6 @@ public final class LocalSuite {
         return env;
     }
 
-    private void defaults(Map<String, String> env, String name, String value) {
-        String given = callerEnv.get(name);
-        env.put(name, given == null || given.isBlank() ? value : given);
-    }
-
-    private int portOf(String name) {
-        return services.stream().filter(s -> s.name.equals(name)).findFirst().map(s -> s.port).orElseThrow();
-    }
 
     private void awaitReady() {
         long deadline = System.nanoTime() + options.timeout().toNanos();
@@ -332,9 +339,9 @@ public final class LocalSuite {
         }
     }
 
-    private void prepareDataFolder(Path data) {
+    static void prepareDataFolder(Path data, boolean fresh) {
         try {
-            if (options.fresh() && Files.exists(data)) {
+            if (fresh && Files.exists(data)) {
                 boolean ours = Files.exists(data.resolve(MARKER));
                 try (var entries = Files.list(data)) {
                     if (!ours && entries.findAny().isPresent()) {
