@@ -70,8 +70,9 @@ final class Chart {
         return Rendering.parse(template(null, set));
     }
 
+    /** The default values' rendering, shared by the tests (use render(Map.of()) for a fresh one). */
     static Rendering renderDefaults() {
-        return render(Map.of());
+        return render("default");
     }
 
     /** The default values and every ci file, for parameterized tests ("default" stands for no file). */
@@ -85,7 +86,7 @@ final class Chart {
     /** Renderings of the variants are shared by the tests (rendering is the slow part). */
     static Rendering render(String variant) {
         return VARIANTS.computeIfAbsent(variant,
-                v -> v.equals("default") ? renderDefaults() : render(dir().resolve("ci").resolve(v)));
+                v -> v.equals("default") ? render(Map.of()) : render(dir().resolve("ci").resolve(v)));
     }
 
     private static final Map<String, Rendering> VARIANTS = new java.util.concurrent.ConcurrentHashMap<>();
