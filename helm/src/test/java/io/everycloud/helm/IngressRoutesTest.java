@@ -31,29 +31,83 @@ class IngressRoutesTest {
         return ingress.getSpec().getRules().get(0).getHttp().getPaths();
     }
 
+    /** ingress-nginx's strict path validation: what it accepts in Prefix paths, and in ImplementationSpecific ones. */
+    static final Pattern NGINX_PREFIX_PATH = Pattern.compile("^/[A-Za-z0-9/_-]*$");
+    static final Pattern NGINX_SPECIFIC_PATH = Pattern.compile("^/[A-Za-z0-9\\-._~/^%$\\[\\](){}*+?]*$");
+
+    /** The path the chart writes for a prefix with nginxPathCompat on. */
+    static String nginxPath(String prefix) {
+        return NGINX_PREFIX_PATH.matcher(prefix).matches() ? prefix : prefix.replaceAll("[^A-Za-z0-9/_-]", ".") + "(/.*)?$";
+    }
+
+    private static Map<String, String> routedPaths(Rendering rendering) {
+        Map<String, String> rendered = new LinkedHashMap<>();
+        for (String name : List.of("everycloud", "everycloud-device-api")) {
+            for (HTTPIngressPath path : paths(rendering.get(Ingress.class, name))) {
+                assertThat(path.getBackend().getService().getPort().getName()).isEqualTo("http");
+                assertThat(rendered.put(path.getPath(), path.getBackend().getService().getName()))
+                        .as("path %s routed twice", path.getPath()).isNull();
+                if (path.getPathType().equals("Prefix")) {
+                    assertThat(path.getPath()).matches(NGINX_PREFIX_PATH);
+                } else {
+                    assertThat(path.getPathType()).isEqualTo("ImplementationSpecific");
+                    assertThat(path.getPath()).matches(NGINX_SPECIFIC_PATH);
+                    assertThat(rendering.get(Ingress.class, name).getMetadata().getAnnotations())
+                            .containsEntry("nginx.ingress.kubernetes.io/use-regex", "true");
+                }
+            }
+        }
+        return rendered;
+    }
+
     @Test
     void ingressPathsAreTheRoutesOfTheRoutingTable() throws IOException {
         Rendering rendering = Chart.renderDefaults();
         Map<String, String> expected = new LinkedHashMap<>();
         for (JsonNode route : routes().get("routes")) {
-            expected.put(route.get("prefix").asText(), "everycloud-" + route.get("service").asText());
+            expected.put(nginxPath(route.get("prefix").asText()), "everycloud-" + route.get("service").asText());
         }
 
-        Map<String, String> rendered = new LinkedHashMap<>();
-        for (String name : List.of("everycloud", "everycloud-device-api")) {
-            for (HTTPIngressPath path : paths(rendering.get(Ingress.class, name))) {
-                assertThat(path.getPathType()).isEqualTo("Prefix");
-                assertThat(path.getBackend().getService().getPort().getName()).isEqualTo("http");
-                assertThat(rendered.put(path.getPath(), path.getBackend().getService().getName()))
-                        .as("path %s routed twice", path.getPath()).isNull();
-            }
-        }
+        Map<String, String> rendered = routedPaths(rendering);
 
         assertThat(rendered).containsExactlyInAnyOrderEntriesOf(expected);
         for (String backend : rendered.values()) {
             assertThat(rendering.get(Service.class, backend).getSpec().getPorts())
                     .anySatisfy(p -> assertThat(p.getName()).isEqualTo("http"));
         }
+    }
+
+    @Test
+    void regexPathsMatchWhatTheirPrefixMatches() throws IOException {
+        for (JsonNode route : routes().get("routes")) {
+            String prefix = route.get("prefix").asText();
+            if (NGINX_PREFIX_PATH.matcher(prefix).matches()) {
+                continue;
+            }
+            // ingress-nginx anchors regex paths at the start of the URI.
+            Pattern regex = Pattern.compile("^" + nginxPath(prefix));
+            assertThat(regex.matcher(prefix).matches()).as(prefix).isTrue();
+            assertThat(regex.matcher(prefix + "/stack/alias").matches()).as(prefix + "/...").isTrue();
+            assertThat(regex.matcher("/api" + prefix).matches()).isFalse();
+        }
+    }
+
+    @Test
+    void withoutNginxCompatEveryRouteIsAKubernetesPrefixPath() throws IOException {
+        Rendering rendering = Chart.render(Map.of("ingress.nginxPathCompat", false));
+        Map<String, String> expected = new LinkedHashMap<>();
+        for (JsonNode route : routes().get("routes")) {
+            expected.put(route.get("prefix").asText(), "everycloud-" + route.get("service").asText());
+        }
+        Map<String, String> rendered = new LinkedHashMap<>();
+        for (String name : List.of("everycloud", "everycloud-device-api")) {
+            for (HTTPIngressPath path : paths(rendering.get(Ingress.class, name))) {
+                assertThat(path.getPathType()).isEqualTo("Prefix");
+                rendered.put(path.getPath(), path.getBackend().getService().getName());
+            }
+        }
+
+        assertThat(rendered).containsExactlyInAnyOrderEntriesOf(expected);
     }
 
     @Test
@@ -77,7 +131,8 @@ class IngressRoutesTest {
             }
         });
 
-        assertThat(paths(deviceApi)).extracting(HTTPIngressPath::getPath).containsExactlyElementsOf(longPoll);
+        assertThat(paths(deviceApi)).extracting(HTTPIngressPath::getPath)
+                .containsExactlyElementsOf(longPoll.stream().map(IngressRoutesTest::nginxPath).toList());
         // Devices may hold a poll for 300 s (Request-Timeout); the proxy must wait longer.
         assertThat(Integer.parseInt(deviceApi.getMetadata().getAnnotations().get("nginx.ingress.kubernetes.io/proxy-read-timeout")))
                 .isGreaterThanOrEqualTo(310);
@@ -104,6 +159,7 @@ class IngressRoutesTest {
                     .filter(p -> p.getBackend().getService().getName().equals("everycloud-" + service))
                     .findFirst().orElseThrow();
             assertThat(path.getPathType()).isEqualTo("ImplementationSpecific");
+            assertThat(path.getPath()).matches(NGINX_SPECIFIC_PATH);
             // ingress-nginx anchors the regex at the start; $1 is what the service receives.
             Pattern regex = Pattern.compile("^" + path.getPath());
             Matcher live = regex.matcher(table.get("prefix").asText() + "/" + service + "/q/health/live");
