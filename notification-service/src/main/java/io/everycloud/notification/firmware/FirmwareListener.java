@@ -1,0 +1,110 @@
+package io.everycloud.notification.firmware;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import io.everycloud.events.Envelope;
+import io.everycloud.events.FirmwareEvents;
+import io.everycloud.kit.inbox.Channels;
+import io.everycloud.kit.inbox.Inbox;
+import io.everycloud.notification.account.AccountListener;
+import io.everycloud.notification.account.Recipient;
+import io.everycloud.notification.delivery.EmailQueue;
+import io.everycloud.notification.delivery.MailSender;
+import io.everycloud.notification.ownership.DeviceOwner;
+import io.everycloud.notification.template.EmailType;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+
+/**
+ * Firmware emails: a published package → one {@code firmware-available} email per owner listing
+ * that owner's devices (the seed exposes every package to every device); a finished update →
+ * {@code firmware-update-result} to the owner, when the oem enabled that type.
+ */
+@ApplicationScoped
+public class FirmwareListener {
+
+    /** States of a finished update that mean the new version runs. */
+    static final Set<String> SUCCEEDED = Set.of("INSTALL_SUCCESS", "INSTALLED_VERSION");
+
+    @Inject
+    Inbox inbox;
+
+    @Inject
+    EmailQueue emails;
+
+    @Inject
+    MailSender sender;
+
+    @Incoming(Channels.FIRMWARE_PACKAGE)
+    @Blocking(ordered = true)
+    public void onPackage(String message) {
+        if (inbox.handle("notification-firmware-packages", message, this::applyPackage)) {
+            sender.wake();
+        }
+    }
+
+    @Incoming(Channels.FIRMWARE_UPDATE)
+    @Blocking(ordered = true)
+    public void onUpdate(String message) {
+        if (inbox.handle("notification-firmware-updates", message, this::applyUpdate)) {
+            sender.wake();
+        }
+    }
+
+    void applyPackage(Envelope envelope) {
+        if (!envelope.is(FirmwareEvents.PackagePublished.class)) {
+            return;
+        }
+        FirmwareEvents.PackagePublished p = envelope.dataAs(FirmwareEvents.PackagePublished.class);
+        Map<UUID, List<String>> devicesByOwner = new LinkedHashMap<>();
+        DeviceOwner.<DeviceOwner>find("ORDER BY userId, identity").stream()
+                .forEach(o -> devicesByOwner.computeIfAbsent(o.userId, k -> new ArrayList<>()).add(o.identity));
+        devicesByOwner.forEach((userId, devices) -> {
+            Recipient r = Recipient.findById(userId);
+            if (r == null || !r.mayReceive()) {
+                return;
+            }
+            Map<String, Object> data = AccountListener.data(r.email, r.name);
+            data.put("version", p.version());
+            data.put("packageName", p.name());
+            data.put("description", p.description());
+            data.put("devices", List.copyOf(devices));
+            data.put("deviceCount", devices.size());
+            emails.enqueue(envelope, EmailType.FIRMWARE_AVAILABLE, userId, r.email, data);
+        });
+    }
+
+    void applyUpdate(Envelope envelope) {
+        if (!envelope.is(FirmwareEvents.UpdateStateChanged.class)) {
+            return;
+        }
+        FirmwareEvents.UpdateStateChanged u = envelope.dataAs(FirmwareEvents.UpdateStateChanged.class);
+        if (!u.finished()) {
+            return;
+        }
+        List<UUID> owners = u.ownerId() != null ? List.of(u.ownerId())
+                : DeviceOwner.<DeviceOwner>list("identity", u.identity()).stream().map(o -> o.userId).toList();
+        for (UUID owner : owners) {
+            Recipient r = Recipient.findById(owner);
+            if (r == null || !r.mayReceive()) {
+                continue;
+            }
+            Map<String, Object> data = AccountListener.data(r.email, r.name);
+            data.put("identity", u.identity());
+            data.put("version", u.version());
+            data.put("state", u.state());
+            data.put("message", u.message());
+            data.put("succeeded", SUCCEEDED.contains(u.state()));
+            emails.enqueue(envelope, EmailType.FIRMWARE_UPDATE_RESULT, owner, r.email, data);
+        }
+    }
+}
