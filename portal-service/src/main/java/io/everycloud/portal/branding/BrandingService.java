@@ -87,6 +87,14 @@ public class BrandingService {
         return publicUrl(file, current(file).etag());
     }
 
+    /**
+     * The same-origin path of a file for pages ({@code /vendor/brandlogo.png?v=<etag>}): pages are
+     * served from wherever the browser reached the portal, which is not always the public URL.
+     */
+    public String pagePath(BrandingFile file) {
+        return "/vendor/" + file.fileName() + "?v=" + current(file).etag();
+    }
+
     /** Validates and stores an upload, then announces the branding now in force. */
     @Transactional
     public BrandingAsset replace(BrandingFile file, byte[] content) {

@@ -1,0 +1,121 @@
+package io.everycloud.portal.web;
+
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.everycloud.portal.session.PortalSession;
+import io.everycloud.portal.session.SessionService;
+import io.everycloud.portal.upstream.ServicesClient;
+import io.everycloud.portal.upstream.UpstreamException;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+
+/**
+ * {@code /devices} and {@code /devices/{identity}}: the signed-in user's devices, read from the
+ * registry with the user's token, so a device that is not theirs is the registry's 404 and ours.
+ */
+@Path("/devices")
+@Produces(MediaType.TEXT_HTML)
+public class DevicePages {
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance devices(PageContext page, List<DeviceViews.Device> devices, String error);
+
+        static native TemplateInstance device(PageContext page, DeviceViews.Device device, DeviceViews.Firmware firmware,
+                String error, String notice);
+    }
+
+    @Inject
+    PortalWeb web;
+
+    @Inject
+    SessionService sessions;
+
+    @Inject
+    ServicesClient services;
+
+    @GET
+    public Response devices() {
+        String token = token();
+        if (token == null) {
+            return web.signInFirst("/devices");
+        }
+        try {
+            return web.html(Templates.devices(web.context("My devices"), DeviceViews.devices(services.devices(token, null)), null));
+        } catch (UpstreamException e) {
+            return web.html(e.status() == 401 ? 401 : 502, Templates.devices(web.context("My devices"), List.of(), PortalWeb.readable(e)));
+        }
+    }
+
+    @GET
+    @Path("{identity}")
+    public Response device(@PathParam("identity") String identity, @QueryParam("updated") String updated) {
+        String token = token();
+        if (token == null) {
+            return web.signInFirst("/devices/" + TemplateExtensions.pathEncode(identity));
+        }
+        return page(token, identity, null, updated == null ? null
+                : "Update to version " + updated + " requested. The device installs it the next time it checks in.", 200);
+    }
+
+    @POST
+    @Path("{identity}/update")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response update(@PathParam("identity") String identity, @FormParam("_csrf") String csrf,
+            @FormParam("version") String version) {
+        PortalSession session = web.checkCsrf(csrf);
+        String token = session.signedIn() ? sessions.accessToken(session).orElse(null) : null;
+        if (token == null) {
+            return web.signInFirst("/devices/" + TemplateExtensions.pathEncode(identity));
+        }
+        if (version == null || version.isBlank()) {
+            return page(token, identity, "Please choose a firmware version.", null, 400);
+        }
+        try {
+            services.requestUpdate(token, identity, version);
+        } catch (UpstreamException e) {
+            if (e.status() == 404) {
+                throw new PageNotFoundException();
+            }
+            return page(token, identity, "The update could not be requested: " + PortalWeb.readable(e), null, 400);
+        }
+        return web.redirect("/devices/" + TemplateExtensions.pathEncode(identity) + "?updated=" + PortalWeb.encode(version));
+    }
+
+    private Response page(String token, String identity, String error, String notice, int status) {
+        DeviceViews.Device device;
+        try {
+            device = DeviceViews.device(services.device(token, identity));
+        } catch (UpstreamException e) {
+            if (e.status() == 404 || e.status() == 403) {
+                throw new PageNotFoundException();
+            }
+            return web.html(502, Templates.devices(web.context("My devices"), List.of(), PortalWeb.readable(e)));
+        }
+        DeviceViews.Firmware firmware;
+        try {
+            firmware = DeviceViews.firmware(services.firmware(token, identity));
+        } catch (UpstreamException e) {
+            firmware = DeviceViews.unavailable(e.status() == 404 ? "No firmware information for this device yet."
+                    : "Firmware information is unavailable: " + PortalWeb.readable(e));
+        }
+        return web.html(status, Templates.device(web.formContext(device.identity()), device, firmware, error, notice));
+    }
+
+    private String token() {
+        PortalSession session = web.session().orElse(null);
+        return session == null || !session.signedIn() ? null : sessions.accessToken(session).orElse(null);
+    }
+}

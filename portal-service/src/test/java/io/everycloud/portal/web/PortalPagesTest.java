@@ -1,0 +1,160 @@
+package io.everycloud.portal.web;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/** The pages over plain HTTP: sessions, CSRF, object-level 404 and what never reaches the browser. */
+@QuarkusTest
+class PortalPagesTest {
+
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+
+    /** A browser-like session: the cookie and the CSRF token of its forms. */
+    record Browser(String cookie, String csrf) {
+    }
+
+    static Browser anonymous() {
+        Response page = given().redirects().follow(false).when().get("/login");
+        page.then().statusCode(200);
+        return new Browser(page.getCookie("ec_session"), csrfOf(page.asString()));
+    }
+
+    static Browser signIn(String email) {
+        Browser browser = anonymous();
+        Response login = given().redirects().follow(false).cookie("ec_session", browser.cookie())
+                .formParam("_csrf", browser.csrf()).formParam("email", email).formParam("password", StandInServices.PASSWORD)
+                .when().post("/login");
+        login.then().statusCode(303);
+        String cookie = login.getCookie("ec_session");
+        assertThat(cookie).isNotEqualTo(browser.cookie());   // a new session secret after signing in
+        Response account = given().cookie("ec_session", cookie).when().get("/account");
+        account.then().statusCode(200);
+        return new Browser(cookie, csrfOf(account.asString()));
+    }
+
+    static String csrfOf(String html) {
+        Matcher matcher = CSRF.matcher(html);
+        assertThat(matcher.find()).as("the page has a form with a CSRF token").isTrue();
+        return matcher.group(1);
+    }
+
+    @Test
+    void theSessionCookieIsHttpOnlyAndSameSiteLax() {
+        String setCookie = given().when().get("/login").then().statusCode(200).extract().header("Set-Cookie");
+        assertThat(setCookie).contains("ec_session=").contains("HttpOnly").containsIgnoringCase("SameSite=Lax").contains("Path=/");
+    }
+
+    @Test
+    void formPostsWithoutTheCsrfTokenAreRefused() {
+        Browser alice = signIn(StandInServices.ALICE);
+        for (String path : List.of("/login", "/signup", "/password-reset", "/password-reset/confirm", "/claim",
+                "/account/password", "/logout", "/devices/" + StandInServices.ALICE_DEVICE + "/update")) {
+            given().cookie("ec_session", alice.cookie()).formParam("code", "x").formParam("version", "1.0.1")
+                    .when().post(path).then().statusCode(403).body(containsString("form has expired"));
+            given().cookie("ec_session", alice.cookie()).formParam("_csrf", "forged").formParam("version", "1.0.1")
+                    .when().post(path).then().statusCode(403);
+        }
+        // nothing was done: alice is still signed in and no update was requested
+        given().redirects().follow(false).cookie("ec_session", alice.cookie()).when().get("/devices").then().statusCode(200);
+        given().formParam("_csrf", alice.csrf()).when().post("/logout").then().statusCode(403);   // a token without its session
+    }
+
+    @Test
+    void aUserNeverSeesAnotherUsersDevicePage() {
+        Browser alice = signIn(StandInServices.ALICE);
+        given().cookie("ec_session", alice.cookie()).when().get("/devices/" + StandInServices.ALICE_DEVICE)
+                .then().statusCode(200).body(containsString(StandInServices.ALICE_DEVICE)).body(containsString("1.1.0"));
+        given().cookie("ec_session", alice.cookie()).when().get("/devices/" + StandInServices.BOB_DEVICE)
+                .then().statusCode(404).body(containsString("Page not found")).body(not(containsString(StandInServices.BOB_DEVICE)));
+        given().cookie("ec_session", alice.cookie()).formParam("_csrf", alice.csrf()).formParam("version", "1.0.1")
+                .when().post("/devices/" + StandInServices.BOB_DEVICE + "/update").then().statusCode(404);
+        given().cookie("ec_session", alice.cookie()).when().get("/devices")
+                .then().statusCode(200).body(containsString(StandInServices.ALICE_DEVICE))
+                .body(not(containsString(StandInServices.BOB_DEVICE)));
+    }
+
+    @Test
+    void pagesForSignedInUsersSendAnonymousVisitorsToSignIn() {
+        for (String path : List.of("/devices", "/devices/" + StandInServices.ALICE_DEVICE, "/apps", "/account", "/claim?code=X")) {
+            String location = given().redirects().follow(false).when().get(path).then().statusCode(303)
+                    .extract().header("Location");
+            assertThat(location).contains("/login?next=");
+        }
+    }
+
+    @Test
+    void tokensNeverReachTheBrowser() {
+        Browser alice = signIn(StandInServices.ALICE);
+        List<String> issued = given().baseUri(standIn()).when().get("/_standin/log").then().extract().path("accessTokens");
+        for (String path : List.of("/", "/devices", "/devices/" + StandInServices.ALICE_DEVICE, "/apps", "/account", "/claim")) {
+            String html = given().cookie("ec_session", alice.cookie()).when().get(path).asString();
+            for (String token : issued) {
+                assertThat(html).doesNotContain(token);
+            }
+            assertThat(html).doesNotContain("eyJ");
+        }
+    }
+
+    @Test
+    void signingOutEndsTheSessionAndRevokesTheRefreshToken() {
+        Browser alice = signIn(StandInServices.ALICE);
+        int revokedBefore = given().baseUri(standIn()).when().get("/_standin/log").then().extract().path("revoked.size()");
+        given().redirects().follow(false).cookie("ec_session", alice.cookie()).formParam("_csrf", alice.csrf())
+                .when().post("/logout").then().statusCode(303).header("Location", containsString("/"))
+                .header("Set-Cookie", containsString("Max-Age=0"));
+        given().redirects().follow(false).cookie("ec_session", alice.cookie()).when().get("/devices").then().statusCode(303);
+        int revokedAfter = given().baseUri(standIn()).when().get("/_standin/log").then().extract().path("revoked.size()");
+        assertThat(revokedAfter).isEqualTo(revokedBefore + 1);
+    }
+
+    @Test
+    void aSignInCannotBeRedirectedToAnotherSite() {
+        Browser browser = anonymous();
+        given().redirects().follow(false).cookie("ec_session", browser.cookie()).formParam("_csrf", browser.csrf())
+                .formParam("email", StandInServices.ALICE).formParam("password", StandInServices.PASSWORD)
+                .formParam("next", "//evil.example.com/")
+                .when().post("/login").then().statusCode(303).header("Location", not(containsString("evil")));
+    }
+
+    @Test
+    void claimErrorsAreShownInPlainWords() {
+        Browser alice = signIn(StandInServices.ALICE);
+        given().cookie("ec_session", alice.cookie()).when().get("/claim?code=" + StandInServices.EXPIRED_CODE)
+                .then().statusCode(410).body(containsString("This claim code has expired"));
+        given().cookie("ec_session", alice.cookie()).when().get("/claim?code=NOPE")
+                .then().statusCode(404).body(containsString("This claim code is not known"));
+    }
+
+    @Test
+    void aBadVerificationLinkIsExplained() {
+        given().when().get("/verify?token=nope").then().statusCode(400)
+                .body(containsString("Your email could not be confirmed"))
+                .body(containsString("This verification link is invalid or has expired"));
+    }
+
+    @Test
+    void pagesCarrySecurityHeadersAndTheStylesheetIsServed() {
+        given().when().get("/").then().statusCode(200)
+                .header("Content-Security-Policy", containsString("script-src 'self'"))
+                .header("Cache-Control", "no-store")
+                .body(containsString("This is your main slogan here"));
+        given().when().get("/static/portal.css").then().statusCode(200).body(containsString("--primary"));
+        given().when().get("/static/portal.js").then().statusCode(200).body(containsString("claim"));
+    }
+
+    static String standIn() {
+        return ConfigProvider.getConfig().getValue("portal.services.user-url", String.class);
+    }
+}
