@@ -50,6 +50,18 @@ class ValuesTest {
     }
 
     @Test
+    void inconsistentSettingsFailWithAMessageNamingTheValue() {
+        assertThatThrownBy(() -> Chart.template(null, Map.of("services.claim.autoscaling.enabled", true,
+                "services.claim.autoscaling.minReplicas", 4, "services.claim.autoscaling.maxReplicas", 2)))
+                .hasMessageContaining("services.claim.autoscaling.maxReplicas must be at least minReplicas");
+        assertThatThrownBy(() -> Chart.template(null, Map.of("postgresql.cnpg.enabled", true,
+                "postgresql.cnpg.scheduledBackup.enabled", true)))
+                .hasMessageContaining("postgresql.cnpg.scheduledBackup needs postgresql.cnpg.backup");
+        assertThatThrownBy(() -> Chart.template(null, Map.of("kafka.bootstrapServers", "")))
+                .hasMessageContaining("kafka.bootstrapServers is required unless kafka.strimzi.enabled");
+    }
+
+    @Test
     void everyValueIsDocumentedInPlace() throws IOException {
         List<String> lines = Files.readAllLines(Chart.dir().resolve("values.yaml"));
         List<String> documented = new ArrayList<>();
