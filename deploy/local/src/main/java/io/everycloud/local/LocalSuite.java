@@ -179,7 +179,7 @@ public final class LocalSuite {
                     return;
                 }
                 try {
-                    service.start(options.repo(), environment(service, routes.services(), admin, callerEnv));
+                    service.start(options.repo(), data.resolve("apps"), environment(service, routes.services(), admin, callerEnv));
                 } catch (IOException e) {
                     throw new StartupFailure(service.name + " could not be started: " + e.getMessage());
                 }
@@ -243,8 +243,9 @@ public final class LocalSuite {
         while (!waiting.isEmpty() && !stopped.get()) {
             for (ServiceProcess service : List.copyOf(waiting)) {
                 if (!service.isAlive()) {
+                    String tail = service.tail(60);
                     throw new StartupFailure(service.name + " exited with code " + service.process().exitValue()
-                            + ". Last lines of " + service.logFile + ":\n" + service.tail(60));
+                            + ". Last lines of " + service.logFile + ":\n" + tail + hint(tail));
                 }
                 if (service.isReady()) {
                     waiting.remove(service);
@@ -264,6 +265,18 @@ public final class LocalSuite {
             }
             sleep(500);
         }
+    }
+
+    /** Advice for failures a developer meets often. */
+    static String hint(String log) {
+        if (log.contains("Migration checksum mismatch") || log.contains("FlywayValidateException")) {
+            return "\n\nHint: a migration that this data folder already applied has changed since (usual while a service"
+                    + " is being developed). Start with --fresh to recreate the databases.";
+        }
+        if (log.contains("Address already in use")) {
+            return "\n\nHint: something else took the service's port; is another suite running?";
+        }
+        return "";
     }
 
     private void banner(AdminCredentials admin, Path logs) {

@@ -40,8 +40,14 @@ final class ServiceProcess {
         return repo.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
-    void start(Path repo, Map<String, String> environment) throws IOException {
-        Path jar = jar(repo, module);
+    /**
+     * Starts the service from a snapshot of its {@code quarkus-app} in {@code appsDir}: hard links
+     * (a copy where links are impossible), so that rebuilding a module while the suite runs
+     * replaces files under target/ but not under the running service.
+     */
+    void start(Path repo, Path appsDir, Map<String, String> environment) throws IOException {
+        Path app = snapshot(repo.resolve(module).resolve("target/quarkus-app"), appsDir.resolve(name));
+        Path jar = app.resolve("quarkus-run.jar");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // Six JVMs share one machine with Kafka and PostgreSQL: small heaps, quick start.
@@ -57,6 +63,25 @@ final class ServiceProcess {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().putAll(environment);
         process = builder.start();
+    }
+
+    static Path snapshot(Path source, Path target) throws IOException {
+        LocalSuite.deleteRecursively(target);
+        try (var paths = Files.walk(source)) {
+            for (Path from : (Iterable<Path>) paths::iterator) {
+                Path to = target.resolve(source.relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    try {
+                        Files.createLink(to, from);
+                    } catch (IOException | UnsupportedOperationException e) {
+                        Files.copy(from, to);
+                    }
+                }
+            }
+        }
+        return target;
     }
 
     Process process() {

@@ -1,0 +1,53 @@
+package io.everycloud.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServiceProcessTest {
+
+    @Test
+    void aRunningServiceKeepsItsFilesWhenItsModuleIsRebuilt(@TempDir Path dir) throws Exception {
+        Path built = dir.resolve("target/quarkus-app");
+        Files.createDirectories(built.resolve("lib/main"));
+        Files.writeString(built.resolve("quarkus-run.jar"), "v1");
+        Files.writeString(built.resolve("lib/main/dep.jar"), "dep v1");
+
+        Path app = ServiceProcess.snapshot(built, dir.resolve("data/apps/claim"));
+        // a rebuild empties target/quarkus-app and writes new files
+        LocalSuite.deleteRecursively(built);
+        Files.createDirectories(built.resolve("lib/main"));
+        Files.writeString(built.resolve("quarkus-run.jar"), "v2");
+
+        assertThat(Files.readString(app.resolve("quarkus-run.jar"))).isEqualTo("v1");
+        assertThat(Files.readString(app.resolve("lib/main/dep.jar"))).isEqualTo("dep v1");
+        // the next start takes the new build
+        assertThat(Files.readString(ServiceProcess.snapshot(built, dir.resolve("data/apps/claim")).resolve("quarkus-run.jar")))
+                .isEqualTo("v2");
+        assertThat(dir.resolve("data/apps/claim/lib/main/dep.jar")).doesNotExist();
+    }
+
+    @Test
+    void theTailOfALogShowsItsLastLines(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("claim.log");
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= 100; i++) {
+            text.append("line ").append(i).append('\n');
+        }
+        Files.writeString(log, text);
+
+        assertThat(ServiceProcess.tail(log, 3)).isEqualTo("line 98\nline 99\nline 100");
+        assertThat(ServiceProcess.tail(dir.resolve("missing.log"), 3)).contains("no log");
+    }
+
+    @Test
+    void aMigrationChangedUnderKeptDataSuggestsFresh() {
+        assertThat(LocalSuite.hint("FlywayValidateException: Validate failed\nMigration checksum mismatch for migration version 1"))
+                .contains("--fresh");
+        assertThat(LocalSuite.hint("Started in 3.2 s")).isEmpty();
+    }
+}
