@@ -140,9 +140,22 @@ public class DeviceRepository {
             terms.add(new String[] { filter.scopeTag(), filter.scopeValue() });
         }
         for (String[] term : terms) {
-            sql.append(" AND EXISTS (SELECT 1 FROM device_tag t WHERE t.identity = d.identity AND t.name = ? AND t.value = ?)");
+            // The identity bounds are repeated inside: the planner does not carry them across
+            // t.identity = d.identity, and without them a tag index scan would start at the first
+            // device holding the tag instead of at the cursor.
+            sql.append(" AND EXISTS (SELECT 1 FROM device_tag t WHERE t.identity = d.identity AND t.name = ? AND t.value = ?");
             args.add(term[0]);
             args.add(term[1]);
+            if (after != null) {
+                sql.append(" AND t.identity > ?");
+                args.add(after);
+            }
+            if (filter.identityPrefix() != null) {
+                sql.append(" AND t.identity >= ? AND t.identity < ?");
+                args.add(filter.identityPrefix());
+                args.add(filter.identityPrefix() + '\u007f');
+            }
+            sql.append(')');
         }
         sql.append(" ORDER BY d.identity LIMIT ?");
         args.add(limit);

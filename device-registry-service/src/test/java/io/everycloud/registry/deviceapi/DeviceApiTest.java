@@ -14,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -186,6 +188,23 @@ class DeviceApiTest {
     }
 
     @Test
+    void heldLongPollsHoldNoWorkerThread() throws Exception {
+        // more polls than the worker pool has threads (200 by default): if each held one, the write below could not run
+        String identity = newIdentity("many");
+        String token = provisionAndActivate(identity);
+        int before = polls.held();
+        List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            held.add(Fleet.getAsync("/onep:v1/stack/alias?burst", token, "Request-Timeout", "300000"));
+        }
+        awaitHeld(before + 250);
+        assertThat(post("/onep:v1/stack/alias", token, "burst=go").statusCode()).isEqualTo(204);
+        for (CompletableFuture<HttpResponse<String>> poll : held) {
+            assertThat(poll.get(60, TimeUnit.SECONDS).body()).isEqualTo("burst=go");
+        }
+    }
+
+    @Test
     void aLongPollWithoutChangeAnswers304AtItsTimeout() {
         String token = provisionAndActivate(newIdentity("quiet"));
         post("/onep:v1/stack/alias", token, "a=1");
@@ -236,7 +255,7 @@ class DeviceApiTest {
     }
 
     private void awaitHeld(int count) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (polls.held() < count) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the long poll was not held");
