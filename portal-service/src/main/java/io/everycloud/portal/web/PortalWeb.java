@@ -138,7 +138,19 @@ public class PortalWeb {
     /** A message for an upstream failure, with its field details. */
     public static String readable(UpstreamException e) {
         // A field list says more than the summary ("2 fields are invalid") it comes with.
-        return capitalize(e.details().isEmpty() ? e.message() : String.join("; ", e.details()));
+        return capitalize(e.details().isEmpty() ? e.message()
+                : String.join("; ", e.details().stream().map(PortalWeb::humanize).toList()));
+    }
+
+    /** "currentPassword: is wrong" → "Current password: is wrong": field names in the user's words. */
+    static String humanize(String detail) {
+        int colon = detail.indexOf(": ");
+        if (colon <= 0) {
+            return capitalize(detail);
+        }
+        String field = detail.substring(0, colon).replaceAll("([a-z])([A-Z])", "$1 $2").replace('_', ' ')
+                .toLowerCase(java.util.Locale.ROOT);
+        return capitalize(field) + detail.substring(colon);
     }
 
     /** Only same-site paths are followed after sign-in, never another host. */

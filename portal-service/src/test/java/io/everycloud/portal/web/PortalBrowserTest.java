@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
@@ -209,6 +210,31 @@ class PortalBrowserTest {
         assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Page not found");
         assertThat(driver.getPageSource()).doesNotContain(StandInServices.BOB_DEVICE);
         screenshot("31-foreign-device-404");
+    }
+
+    @Test
+    void formsAreLabelledKeyboardReachableAndReadable() {
+        for (String path : new String[] {"/", "/login", "/signup", "/password-reset"}) {
+            open(path);
+            Boolean labelled = (Boolean) js("return [...document.querySelectorAll('input:not([type=hidden]), select')]"
+                    + ".every(i => i.labels && i.labels.length > 0 && i.labels[0].textContent.trim().length > 0);");
+            assertThat(labelled).as("every field on " + path + " has a visible label").isTrue();
+            // WCAG contrast of the primary button's text on its background (AA asks for 4.5:1)
+            Number contrast = (Number) js("const b = document.querySelector('main .button, main button');"
+                    + "const s = getComputedStyle(b);"
+                    + "const lum = c => { const [r, g, bl] = c.match(/\\d+/g).slice(0, 3).map(v => { v /= 255;"
+                    + "  return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });"
+                    + "  return 0.2126 * r + 0.7152 * g + 0.0722 * bl; };"
+                    + "const a = lum(s.color), c = lum(s.backgroundColor);"
+                    + "return (Math.max(a, c) + 0.05) / (Math.min(a, c) + 0.05);");
+            assertThat(contrast.doubleValue()).as("button text contrast on " + path).isGreaterThanOrEqualTo(4.5);
+        }
+        open("/login");
+        driver.findElement(By.tagName("body")).sendKeys(Keys.TAB);
+        assertThat(driver.switchTo().activeElement().getText()).isEqualTo("Skip to content");
+        driver.findElement(By.id("email")).sendKeys(StandInServices.ALICE, Keys.TAB, StandInServices.PASSWORD, Keys.ENTER);
+        waiting().until(ExpectedConditions.urlContains("/devices"));
+        screenshot("40-signed-in-by-keyboard");
     }
 
     private static String defaultBranding() {

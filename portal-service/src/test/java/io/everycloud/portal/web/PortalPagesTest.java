@@ -154,6 +154,71 @@ class PortalPagesTest {
         given().when().get("/static/portal.js").then().statusCode(200).body(containsString("claim"));
     }
 
+    @Test
+    void managedAppsAreShownWithTheirLogoAndLinkInTheOperatorsOrder() {
+        String oem = io.everycloud.testkit.Tokens.oem();
+        given().auth().oauth2(oem).contentType("application/json")
+                .body(java.util.Map.of("name", "Home Climate", "description", "Schedules and reports",
+                        "url", "https://climate.example.com", "logoUrl", "https://climate.example.com/logo.png"))
+                .when().put("/api/apps/ext_climate").then().statusCode(200);
+        given().auth().oauth2(oem).contentType("application/json")
+                .body(java.util.Map.of("name", "Energy", "url", "https://energy.example.com"))
+                .when().put("/api/apps/ext_energy").then().statusCode(200);
+        given().auth().oauth2(oem).contentType("application/json")
+                .body(java.util.Map.of("domain", "portal.example.com", "managedApps", List.of("ext_energy", "ext_climate", "ext_nometa"),
+                        "publication", java.util.Map.of("mode", "public", "whitelist", List.of())))
+                .when().put("/api/settings").then().statusCode(200);
+
+        Browser alice = signIn(StandInServices.ALICE);
+        String html = given().cookie("ec_session", alice.cookie()).when().get("/apps").then().statusCode(200).extract().asString();
+        assertThat(html).contains("href=\"https://climate.example.com\"").contains("src=\"https://climate.example.com/logo.png\"")
+                .contains("Schedules and reports").contains("href=\"https://energy.example.com\"").doesNotContain("ext_nometa");
+        assertThat(html.indexOf("Energy")).as("the operator's order").isLessThan(html.indexOf("Home Climate"));
+    }
+
+    @Test
+    void aPasswordIsResetFromTheEmailsLink() {
+        Browser browser = anonymous();
+        given().cookie("ec_session", browser.cookie()).formParam("_csrf", browser.csrf())
+                .formParam("email", StandInServices.DAVE).when().post("/password-reset")
+                .then().statusCode(200).body(containsString("If an account exists for " + StandInServices.DAVE));
+        String token = given().baseUri(standIn()).queryParam("email", StandInServices.DAVE)
+                .when().get("/_standin/reset").then().statusCode(200).extract().path("token");
+
+        String form = given().cookie("ec_session", browser.cookie()).when().get("/password-reset?token=" + token)
+                .then().statusCode(200).extract().asString();
+        assertThat(form).contains("name=\"token\" value=\"" + token + "\"");
+        given().cookie("ec_session", browser.cookie()).formParam("_csrf", browser.csrf()).formParam("token", token)
+                .formParam("password", "short").when().post("/password-reset/confirm")
+                .then().statusCode(400).body(containsString("Password: must have at least 10 characters"));
+        given().cookie("ec_session", browser.cookie()).formParam("_csrf", browser.csrf()).formParam("token", token)
+                .formParam("password", "a brand new password").when().post("/password-reset/confirm")
+                .then().statusCode(200).body(containsString("Your password is changed"));
+        given().cookie("ec_session", browser.cookie()).formParam("_csrf", browser.csrf()).formParam("token", token)
+                .formParam("password", "a brand new password").when().post("/password-reset/confirm")
+                .then().statusCode(400).body(containsString("This reset link is invalid or has expired"));
+    }
+
+    @Test
+    void aWrongCurrentPasswordIsExplainedOnTheAccountPage() {
+        Browser alice = signIn(StandInServices.ALICE);
+        given().cookie("ec_session", alice.cookie()).formParam("_csrf", alice.csrf())
+                .formParam("currentPassword", "not it").formParam("newPassword", "another long password")
+                .when().post("/account/password")
+                .then().statusCode(400).body(containsString("Current password: is not your current password"));
+    }
+
+    @Test
+    void anExpiringAccessTokenIsRefreshedBehindTheScenes() {
+        int before = given().baseUri(standIn()).when().get("/_standin/log").then().extract().path("refreshes");
+        Browser carol = signIn(StandInServices.CAROL);
+        given().cookie("ec_session", carol.cookie()).when().get("/devices").then().statusCode(200)
+                .body(containsString("You have no devices yet"));
+        given().cookie("ec_session", carol.cookie()).when().get("/claim").then().statusCode(200);
+        int after = given().baseUri(standIn()).when().get("/_standin/log").then().extract().path("refreshes");
+        assertThat(after - before).as("each page refreshed the one-second token").isGreaterThanOrEqualTo(2);
+    }
+
     static String standIn() {
         return ConfigProvider.getConfig().getValue("portal.services.user-url", String.class);
     }

@@ -37,6 +37,10 @@ public class StandInServices implements QuarkusTestResourceLifecycleManager {
 
     public static final String ALICE = "alice@example.com";
     public static final String BOB = "bob@example.com";
+    /** Her access tokens expire at once, so every page refreshes them. */
+    public static final String CAROL = "carol@example.com";
+    /** Resets his password in a test. */
+    public static final String DAVE = "dave@example.com";
     public static final String PASSWORD = "correct horse battery";
     public static final String ALICE_DEVICE = "alice-thermo-1";
     public static final String BOB_DEVICE = "bob-thermo-1";
@@ -54,6 +58,8 @@ public class StandInServices implements QuarkusTestResourceLifecycleManager {
     private final Map<String, String> accessTokens = new ConcurrentHashMap<>();   // token → user id
     private final Map<String, String> refreshTokens = new ConcurrentHashMap<>();  // token → user id
     private final Map<String, String> verificationTokens = new ConcurrentHashMap<>(); // email → token
+    private final Map<String, String> resetTokens = new ConcurrentHashMap<>();   // email → token
+    private final java.util.concurrent.atomic.AtomicInteger refreshes = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, String> owners = new ConcurrentHashMap<>();        // device → user id
     private final Map<String, String> otaState = new ConcurrentHashMap<>();      // device → state
     private final List<String> revoked = new CopyOnWriteArrayList<>();
@@ -65,6 +71,8 @@ public class StandInServices implements QuarkusTestResourceLifecycleManager {
         Account bob = new Account(UUID.randomUUID().toString(), BOB, PASSWORD, true);
         accounts.put(ALICE, alice);
         accounts.put(BOB, bob);
+        accounts.put(CAROL, new Account(UUID.randomUUID().toString(), CAROL, PASSWORD, true));
+        accounts.put(DAVE, new Account(UUID.randomUUID().toString(), DAVE, PASSWORD, true));
         owners.put(ALICE_DEVICE, alice.id());
         owners.put(BOB_DEVICE, bob.id());
         try {
@@ -113,8 +121,14 @@ public class StandInServices implements QuarkusTestResourceLifecycleManager {
             send(ex, token == null ? 404 : 200, Map.of("token", token == null ? "" : token));
             return;
         }
+        if (path.equals("/_standin/reset")) {
+            String token = resetTokens.get(query(query).get("email"));
+            send(ex, token == null ? 404 : 200, Map.of("token", token == null ? "" : token));
+            return;
+        }
         if (path.equals("/_standin/log")) {
-            send(ex, 200, Map.of("revoked", revoked, "updates", updates, "accessTokens", List.copyOf(accessTokens.keySet())));
+            send(ex, 200, Map.of("revoked", revoked, "updates", updates, "accessTokens", List.copyOf(accessTokens.keySet()),
+                    "refreshes", refreshes.get()));
             return;
         }
 
@@ -139,6 +153,7 @@ public class StandInServices implements QuarkusTestResourceLifecycleManager {
                 userId = account.id();
             } else if ("refresh_token".equals(form.get("grant_type"))) {
                 userId = refreshTokens.remove(form.getOrDefault("refresh_token", ""));
+                refreshes.incrementAndGet();
                 if (userId == null) {
                     send(ex, 400, Map.of("error", "invalid_grant", "error_description", "the refresh token is invalid, expired or revoked"));
                     return;
@@ -152,7 +167,8 @@ public class StandInServices implements QuarkusTestResourceLifecycleManager {
             String refresh = UUID.randomUUID().toString();
             accessTokens.put(access, userId);
             refreshTokens.put(refresh, userId);
-            send(ex, 200, Map.of("access_token", access, "token_type", "Bearer", "expires_in", 300, "refresh_token", refresh));
+            send(ex, 200, Map.of("access_token", access, "token_type", "Bearer", "expires_in", CAROL.equals(account.email()) ? 1 : 300,
+                    "refresh_token", refresh));
             return;
         }
         if (method.equals("POST") && path.equals("/oauth/revoke")) {
@@ -198,6 +214,35 @@ public class StandInServices implements QuarkusTestResourceLifecycleManager {
             Account account = accounts.get(email);
             accounts.put(email, new Account(account.id(), email, account.password(), true));
             send(ex, 200, Map.of("verified", true));
+            return;
+        }
+        if (method.equals("POST") && path.equals("/api/password-reset")) {
+            String email = mapper.readTree(body).path("email").asText();
+            if (accounts.containsKey(email)) {
+                resetTokens.put(email, UUID.randomUUID().toString());
+            }
+            ex.sendResponseHeaders(202, -1);
+            return;
+        }
+        if (method.equals("POST") && path.equals("/api/password-reset/confirm")) {
+            JsonNode json = mapper.readTree(body);
+            String token = json.path("token").asText();
+            String password = json.path("password").asText();
+            String email = resetTokens.entrySet().stream().filter(e -> e.getValue().equals(token))
+                    .map(Map.Entry::getKey).findFirst().orElse(null);
+            if (email == null) {
+                problem(ex, 400, "this reset link is invalid or has expired", List.of());
+                return;
+            }
+            if (password.length() < 10) {
+                problem(ex, 400, "password: must have at least 10 characters",
+                        List.of(Map.of("field", "password", "message", "must have at least 10 characters")));
+                return;
+            }
+            resetTokens.remove(email);
+            Account account = accounts.get(email);
+            accounts.put(email, new Account(account.id(), email, password, true));
+            ex.sendResponseHeaders(204, -1);
             return;
         }
         if (method.equals("PUT") && path.equals("/api/me/password")) {
