@@ -76,6 +76,11 @@ public class LongPolls {
         }
     }
 
+    /** Whether some poll waits for this alias of this device. */
+    public boolean waiting(String identity, String alias) {
+        return waiting.containsKey(key(identity, alias));
+    }
+
     public int held() {
         return held.get();
     }

@@ -41,11 +41,20 @@ public class ResourceWriter {
     @Inject
     LongPolls polls;
 
+    @Inject
+    ReplicaWakeups replicas;
+
     /** Applies the writes; returns, per write, the recorded points refused as already recorded. */
     @Transactional(Transactional.TxType.MANDATORY)
     public Map<DeviceWrite, List<Point>> apply(List<DeviceWrite> writes) {
         Map<DeviceWrite, List<Point>> refused = new HashMap<>();
         List<ResourceValue> changed = new ArrayList<>();
+        Set<String> platformWritten = new java.util.HashSet<>();
+        for (DeviceWrite write : writes) {
+            if (RegistryEvents.ResourceWritten.FROM_PLATFORM.equals(write.origin())) {
+                write.points().forEach(p -> platformWritten.add(write.identity() + '\t' + p.alias()));
+            }
+        }
         try (Connection c = dataSource.getConnection()) {
             // 1. recorded points: a timestamp is taken once per alias
             List<Object[]> recorded = new ArrayList<>();
@@ -124,10 +133,21 @@ public class ResourceWriter {
                     s.executeUpdate();
                 }
             }
+            // 4. platform writes also wake the polls other replicas hold (NOTIFY is sent at commit)
+            List<ResourceValue> fromPlatform = new ArrayList<>();
+            for (int i = 0; i < changed.size(); i++) {
+                ResourceValue value = changed.get(i);
+                if (platformWritten.contains(value.identity() + '\t' + value.alias())) {
+                    fromPlatform.add(value);
+                }
+            }
+            if (!fromPlatform.isEmpty()) {
+                replicas.announce(c, fromPlatform);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("could not store device writes: " + e.getMessage(), e);
         }
-        // 4. events, in the same transaction
+        // 5. events, in the same transaction
         for (Object[] entry : storedPoints(writes, refusedPointsOf(refused))) {
             DeviceWrite write = (DeviceWrite) entry[0];
             Point point = (Point) entry[1];

@@ -50,6 +50,11 @@ class TransformTest {
                 .body("errors[0].message", containsString("position"));
         given().header("Authorization", oem()).when().get("/api/product").then().statusCode(200)
                 .body("transform", org.hamcrest.Matchers.nullValue());
+
+        body.put("transform", "\"" + "x".repeat(65_536) + "\"");
+        given().header("Authorization", oem()).contentType(ContentType.JSON).body(body)
+                .when().put("/api/product").then().statusCode(400)
+                .body("errors[0].message", containsString("65536"));
     }
 
     @Test

@@ -64,6 +64,30 @@ class TagSearchTest {
     }
 
     @Test
+    void tagLimitsAreExplicit() {
+        String identity = newIdentity("limits");
+        provision(identity);
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 101; i++) {
+            many.add("v" + i);
+        }
+        given().header("Authorization", oem()).contentType(ContentType.JSON).body(many)
+                .when().put("/api/devices/{id}/tags/many", identity).then().statusCode(400)
+                .body("errors.field", hasItem("values"));
+        given().header("Authorization", oem()).contentType(ContentType.JSON).body(many.subList(0, 100))
+                .when().put("/api/devices/{id}/tags/many", identity).then().statusCode(200);
+        given().header("Authorization", oem()).contentType(ContentType.JSON).body(List.of("x".repeat(257)))
+                .when().put("/api/devices/{id}/tags/long", identity).then().statusCode(400)
+                .body("errors.field", hasItem("values[0]"));
+        StringBuilder query = new StringBuilder("/api/devices?limit=1");
+        for (int i = 0; i < 11; i++) {
+            query.append("&tag=t").append(i).append(":v");
+        }
+        given().header("Authorization", oem()).when().get(query.toString()).then().statusCode(400)
+                .body("errors.field", hasItem("tag"));
+    }
+
+    @Test
     void anAppWritesOnlyItsOwnNamespacedTags() {
         String identity = newIdentity("apptag");
         provision(identity);
