@@ -37,12 +37,27 @@ public class EmailQueue {
     @Inject
     DeliveryMetrics metrics;
 
+    /** What every email of one type queued for one event shares: read once, however many recipients. */
+    public record Batch(EmailType type, TemplateDefinition definition, Map<String, String> globals,
+            Map<String, Object> branding) {
+    }
+
+    /** The template, globals and branding in force for emails of a type. */
+    public Batch batch(EmailType type) {
+        return new Batch(type, templates.definition(type), templates.globals(), templates.brandingVariables());
+    }
+
+    public Delivery enqueue(Envelope cause, EmailType type, UUID userId, String to, Map<String, Object> data) {
+        return enqueue(cause, batch(type), userId, to, data);
+    }
+
     /**
      * Queues one email; returns null when the type is disabled. Links in the data (names ending in
      * {@code Url}) must lead to the public URL, else the row is failed with the reason and nothing is sent.
      */
-    public Delivery enqueue(Envelope cause, EmailType type, UUID userId, String to, Map<String, Object> data) {
-        TemplateDefinition definition = templates.definition(type);
+    public Delivery enqueue(Envelope cause, Batch batch, UUID userId, String to, Map<String, Object> data) {
+        EmailType type = batch.type();
+        TemplateDefinition definition = batch.definition();
         if (!definition.enabled()) {
             LOG.debugf("%s disabled: no email for event %s", type.id(), cause.id());
             return null;
@@ -62,7 +77,7 @@ public class EmailQueue {
             row.failed(refused);
         } else {
             try {
-                RenderedEmail email = templates.render(definition, templates.globals(), data);
+                RenderedEmail email = templates.render(definition, batch.globals(), batch.branding(), data);
                 row.subject = email.subject();
                 row.html = email.html();
                 row.text = email.text();
@@ -81,16 +96,17 @@ public class EmailQueue {
     /** The reason a link in the data does not lead to the configured public URL, or null when all do. */
     String foreignLink(Map<String, Object> data) {
         for (Map.Entry<String, Object> e : data.entrySet()) {
-            if (e.getKey().endsWith("Url") && e.getValue() instanceof String url && !url.isEmpty() && !underPublicUrl(url)) {
+            if (e.getKey().endsWith("Url") && e.getValue() instanceof String url && !url.isEmpty() && !underPublicUrl(everycloud.publicUrl(), url)) {
                 return "the link " + e.getKey() + " does not lead to the public URL " + everycloud.publicUrl();
             }
         }
         return null;
     }
 
-    boolean underPublicUrl(String url) {
+    /** Whether a link leads to the public URL: same scheme, host and port, no credentials, a path under it. */
+    static boolean underPublicUrl(String publicUrl, String url) {
         try {
-            URI base = URI.create(everycloud.publicUrl());
+            URI base = URI.create(publicUrl);
             URI link = URI.create(url);
             String basePath = base.getPath() == null ? "" : base.getPath().replaceAll("/+$", "");
             String linkPath = link.getPath() == null ? "" : link.getPath();

@@ -1,6 +1,7 @@
 package io.everycloud.notification.firmware;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,9 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 public class FirmwareListener {
 
     /** States of a finished update that mean the new version runs. */
+    /** Owners looked up per query. */
+    private static final int LOOKUP_CHUNK = 1000;
+
     static final Set<String> SUCCEEDED = Set.of("INSTALL_SUCCESS", "INSTALLED_VERSION");
 
     @Inject
@@ -68,8 +72,21 @@ public class FirmwareListener {
         Map<UUID, List<String>> devicesByOwner = new LinkedHashMap<>();
         DeviceOwner.<DeviceOwner>find("ORDER BY userId, identity").stream()
                 .forEach(o -> devicesByOwner.computeIfAbsent(o.userId, k -> new ArrayList<>()).add(o.identity));
+        if (devicesByOwner.isEmpty()) {
+            return;
+        }
+        EmailQueue.Batch batch = emails.batch(EmailType.FIRMWARE_AVAILABLE);
+        if (!batch.definition().enabled()) {
+            return;
+        }
+        Map<UUID, Recipient> recipients = new HashMap<>();
+        List<UUID> owners = List.copyOf(devicesByOwner.keySet());
+        for (int from = 0; from < owners.size(); from += LOOKUP_CHUNK) {
+            Recipient.<Recipient>list("userId in ?1", owners.subList(from, Math.min(owners.size(), from + LOOKUP_CHUNK)))
+                    .forEach(r -> recipients.put(r.userId, r));
+        }
         devicesByOwner.forEach((userId, devices) -> {
-            Recipient r = Recipient.findById(userId);
+            Recipient r = recipients.get(userId);
             if (r == null || !r.mayReceive()) {
                 return;
             }
@@ -79,7 +96,7 @@ public class FirmwareListener {
             data.put("description", p.description());
             data.put("devices", List.copyOf(devices));
             data.put("deviceCount", devices.size());
-            emails.enqueue(envelope, EmailType.FIRMWARE_AVAILABLE, userId, r.email, data);
+            emails.enqueue(envelope, batch, userId, r.email, data);
         });
     }
 

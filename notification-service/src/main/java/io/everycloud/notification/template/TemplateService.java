@@ -164,8 +164,19 @@ public class TemplateService {
 
     /** Renders with the given template (a preview of unsaved text), the globals and branding in force. */
     public RenderedEmail render(TemplateDefinition definition, Map<String, String> globals, Map<String, Object> data) {
-        Map<String, Object> base = new LinkedHashMap<>(
-                branding.current().variables(everycloud.publicUrl(), everycloud.productId()));
+        return render(definition, globals, brandingVariables(), data);
+    }
+
+    /** The branding in force as template variables (read once for many emails of one event). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Map<String, Object> brandingVariables() {
+        return branding.current().variables(everycloud.publicUrl(), everycloud.productId());
+    }
+
+    /** Renders with everything given: the template, globals, branding variables and the trigger's data. */
+    public RenderedEmail render(TemplateDefinition definition, Map<String, String> globals, Map<String, Object> brandingVariables,
+            Map<String, Object> data) {
+        Map<String, Object> base = new LinkedHashMap<>(brandingVariables);
         base.putAll(data);
         Map<String, Object> text = withVariables(base, globals, definition.variables(), false);
         Map<String, Object> html = withVariables(base, globals, definition.variables(), true);
