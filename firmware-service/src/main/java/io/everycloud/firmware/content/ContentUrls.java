@@ -40,7 +40,12 @@ public class ContentUrls {
     SettingsService settings;
 
     public String signedUrl(UUID contentId) {
-        long expires = Instant.now().plus(config.downloadUrlTtl()).getEpochSecond();
+        return signedUrl(contentId, Instant.now().plus(config.downloadUrlTtl()));
+    }
+
+    /** A URL valid until the given time. */
+    public String signedUrl(UUID contentId, Instant until) {
+        long expires = until.getEpochSecond();
         String base = everycloud.publicUrl().replaceAll("/+$", "");
         return base + "/firmware/content/" + contentId + "?expires=" + expires + "&sig=" + signature(contentId, expires);
     }

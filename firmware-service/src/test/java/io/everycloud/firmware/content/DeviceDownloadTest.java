@@ -27,6 +27,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class DeviceDownloadTest {
 
+    @jakarta.inject.Inject
+    ContentUrls urls;
+
     private static final int SIZE = 2 * 1024 * 1024 + 1000;
     private byte[] binary;
     private String packageId;
@@ -133,5 +136,12 @@ class DeviceDownloadTest {
         given().get(path + "x").then().statusCode(403);
         String expired = path.replaceAll("expires=\\d+", "expires=1000");
         given().get(expired).then().statusCode(403).body("status", equalTo(403));
+    }
+
+    @Test
+    void anExpiredSignedUrlIsGone() {
+        String url = urls.signedUrl(UUID.fromString(packageId), Instant.now().minusSeconds(60));
+        given().get(url.substring(url.indexOf("/firmware/content/"))).then().statusCode(410)
+                .contentType("application/problem+json");
     }
 }

@@ -167,4 +167,48 @@ class DeviceUpdateTest {
         given().header("Authorization", oem()).delete("/api/firmware/packages/" + packageId).then().statusCode(409)
                 .body("detail", containsString("running update"));
     }
+
+    @Test
+    void aDeviceThatChangedHandsIsHiddenFromItsFormerOwner() {
+        UUID former = UUID.randomUUID();
+        UUID next = UUID.randomUUID();
+        String identity = FirmwareFixtures.device("hands", Map.of(), former);
+        EventProbe.send(io.everycloud.events.Envelope.of(identity, new io.everycloud.events.RegistryEvents.DeviceTagsChanged(
+                identity, Map.of("users", List.of(next.toString())))));
+        FirmwareFixtures.await("the new owner sees the device", () ->
+                given().header("Authorization", user(next)).get("/api/firmware/devices/" + identity).statusCode() == 200);
+        given().header("Authorization", user(former)).get("/api/firmware/devices/" + identity).then().statusCode(404);
+        given().header("Authorization", user(former)).contentType("application/json").body(Map.of("version", version))
+                .post("/api/firmware/devices/" + identity + "/update").then().statusCode(404);
+    }
+
+    @Test
+    void deletingADeviceCancelsItsRunningUpdate() {
+        String identity = FirmwareFixtures.device("gone", Map.of());
+        given().header("Authorization", oem()).contentType("application/json").body(Map.of("version", version))
+                .post("/api/firmware/devices/" + identity + "/update").then().statusCode(202);
+        EventProbe.send(io.everycloud.events.Envelope.of(identity,
+                new io.everycloud.events.RegistryEvents.DeviceDeleted(identity, java.time.Instant.now())));
+        var canceled = EventProbe.awaitOne(Topics.FIRMWARE_UPDATE, e -> e.subject().equals(identity)
+                && "CANCELED".equals(e.dataAs(FirmwareEvents.UpdateStateChanged.class).state()), Duration.ofSeconds(15))
+                .dataAs(FirmwareEvents.UpdateStateChanged.class);
+        assertThat(canceled.finished()).isTrue();
+        given().header("Authorization", oem()).get("/api/firmware/devices/" + identity).then().statusCode(404);
+        // Nothing uses the package any more.
+        given().header("Authorization", oem()).delete("/api/firmware/packages/" + packageId).then().statusCode(204);
+    }
+
+    @Test
+    void aNewRequestReplacesTheRunningUpdate() {
+        String identity = FirmwareFixtures.device("again", Map.of());
+        String newer = newVersion();
+        FirmwareFixtures.upload(newer, bytes(700, 10));
+        given().header("Authorization", oem()).contentType("application/json").body(Map.of("version", version))
+                .post("/api/firmware/devices/" + identity + "/update").then().statusCode(202);
+        given().header("Authorization", oem()).contentType("application/json").body(Map.of("version", newer))
+                .post("/api/firmware/devices/" + identity + "/update").then().statusCode(202);
+        given().header("Authorization", oem()).get("/api/firmware/devices/" + identity).then()
+                .body("currentUpdate.version", equalTo(newer))
+                .body("history.state", org.hamcrest.Matchers.contains("REQUESTED", "CANCELED", "REQUESTED"));
+    }
 }
