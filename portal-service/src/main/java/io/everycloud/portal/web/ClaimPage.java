@@ -36,7 +36,7 @@ public class ClaimPage {
     static final int MAX_CODE_LENGTH = 256;
 
     /** What will be claimed, shown before the user confirms. */
-    record Preview(String product, int deviceCount, boolean otherProduct) {
+    record Preview(String product, int deviceCount, boolean claimable, boolean otherProduct) {
     }
 
     @CheckedTemplate
@@ -79,7 +79,8 @@ public class ClaimPage {
             String previewProduct = preview.path("product").asText(everycloud.productId());
             boolean other = product != null && !product.isBlank() && !product.equals(everycloud.productId());
             return web.html(Templates.claim(web.formContext("Add a device"), clean,
-                    new Preview(previewProduct, preview.path("deviceCount").asInt(0), other), null));
+                    new Preview(previewProduct, preview.path("deviceCount").asInt(0),
+                            preview.path("claimable").asBoolean(true), other), null));
         } catch (UpstreamException e) {
             return web.html(statusFor(e), Templates.claim(web.formContext("Add a device"), clean, null, claimError(e)));
         }

@@ -27,10 +27,17 @@ final class DeviceViews {
 
     /** Firmware of one device: versions, OTA state and history; {@code error} when firmware-service could not answer. */
     record Firmware(String installedVersion, String state, List<String> available, List<String> history, String error) {
+        public String installedOrUnknown() {
+            return installedVersion.isEmpty() ? "unknown" : installedVersion;
+        }
+
         public boolean hasAvailable() {
             return !available.isEmpty();
         }
     }
+
+    /** Longest resource value shown on a device page, in characters. */
+    static final int MAX_SHOWN_VALUE = 500;
 
     /** Tags the page does not show: the internals of ownership and routing. */
     private static final List<String> HIDDEN_TAGS = List.of("users", "apps", "claim_code", "expires");
@@ -48,7 +55,12 @@ final class DeviceViews {
         List<Resource> resources = new ArrayList<>();
         for (Map.Entry<String, JsonNode> resource : iterable(node.path("resources"))) {
             JsonNode value = resource.getValue().path("value");
-            resources.add(new Resource(resource.getKey(), value.isTextual() ? value.asText() : value.toString(),
+            String text = value.isTextual() ? value.asText() : value.toString();
+            // Values may be up to 1 MiB; the page shows the start, enough to read the latest state.
+            if (text.length() > MAX_SHOWN_VALUE) {
+                text = text.substring(0, MAX_SHOWN_VALUE) + "…";
+            }
+            resources.add(new Resource(resource.getKey(), text,
                     resource.getValue().path("updatedAt").asText("")));
         }
         return new Device(node.path("identity").asText(), node.path("status").asText(""),

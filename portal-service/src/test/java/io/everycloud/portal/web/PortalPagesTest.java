@@ -135,6 +135,8 @@ class PortalPagesTest {
                 .then().statusCode(410).body(containsString("This claim code has expired"));
         given().cookie("ec_session", alice.cookie()).when().get("/claim?code=NOPE")
                 .then().statusCode(404).body(containsString("This claim code is not known"));
+        given().cookie("ec_session", alice.cookie()).when().get("/claim?code=" + StandInServices.OWNED_CODE)
+                .then().statusCode(200).body(containsString("already has an owner")).body(not(containsString("confirm-claim")));
     }
 
     @Test

@@ -47,6 +47,8 @@ public class StandInServices implements QuarkusTestResourceLifecycleManager {
     /** Claims one fresh device each time (a new identity per claim). */
     public static final String GOOD_CODE = "AB+C&D 1";
     public static final String EXPIRED_CODE = "OLD-CODE";
+    /** Its device already has an owner: the preview says it cannot be claimed. */
+    public static final String OWNED_CODE = "OWNED-CODE";
 
     private final ObjectMapper mapper = new ObjectMapper();
     private HttpServer server;
@@ -275,12 +277,16 @@ public class StandInServices implements QuarkusTestResourceLifecycleManager {
                 problem(ex, 410, "the claim code has expired", List.of());
                 return;
             }
+            if (OWNED_CODE.equals(code) && path.endsWith("preview")) {
+                send(ex, 200, Map.of("product", "dev-product", "deviceCount", 1, "claimable", false));
+                return;
+            }
             if (!GOOD_CODE.equals(code)) {
                 problem(ex, 404, "unknown claim code", List.of());
                 return;
             }
             if (path.endsWith("preview")) {
-                send(ex, 200, Map.of("product", "dev-product", "deviceCount", 1));
+                send(ex, 200, Map.of("product", "dev-product", "deviceCount", 1, "claimable", true));
                 return;
             }
             String device = "claimed-" + UUID.randomUUID().toString().substring(0, 8);
