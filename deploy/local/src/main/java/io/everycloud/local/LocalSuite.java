@@ -316,6 +316,7 @@ public final class LocalSuite {
         if (gateway != null) {
             gateway.close();
         }
+        long step = System.nanoTime();
         services.forEach(ServiceProcess::requestStop);
         if (infrastructure != null) {
             try {
@@ -325,14 +326,21 @@ public final class LocalSuite {
             }
         }
         services.forEach(s -> s.awaitStopped(Duration.ofSeconds(30)));
+        if (!services.isEmpty()) {
+            say("  services    stopped (" + seconds(step) + ")");
+        }
         if (mail != null) {
             quietly(mail::close);
         }
         if (kafka != null) {
+            step = System.nanoTime();
             quietly(kafka::stop);
+            say("  kafka       stopped (" + seconds(step) + ")");
         }
         if (postgres != null) {
+            step = System.nanoTime();
             quietly(postgres::close);
+            say("  postgres    stopped (" + seconds(step) + ")");
         }
         leftovers.forget();
         say("Stopped (" + seconds(t) + ").");
