@@ -42,7 +42,7 @@ public interface RegistryConfig {
         @WithDefault("PT5M")
         Duration maxRecordSkew();
 
-        /** How often a device's last-seen time is refreshed by reads (writes always refresh it). */
+        /** How often device traffic refreshes a device's last-seen time (fewer device-row writes). */
         @WithDefault("PT1M")
         Duration lastSeenResolution();
     }

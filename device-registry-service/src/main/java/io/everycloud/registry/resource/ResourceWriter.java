@@ -44,6 +44,9 @@ public class ResourceWriter {
     @Inject
     ReplicaWakeups replicas;
 
+    @Inject
+    io.everycloud.registry.RegistryConfig config;
+
     /** Applies the writes; returns, per write, the recorded points refused as already recorded. */
     @Transactional(Transactional.TxType.MANDATORY)
     public Map<DeviceWrite, List<Point>> apply(List<DeviceWrite> writes) {
@@ -126,10 +129,13 @@ public class ResourceWriter {
                 }
             }
             if (!seen.isEmpty()) {
-                try (PreparedStatement s = c.prepareStatement(
-                        "UPDATE device SET last_seen_at = ? WHERE identity = ANY (?)")) {
-                    s.setTimestamp(1, Timestamp.from(Instant.now()));
+                // at most once per resolution period: a chatty device does not rewrite its device row on every write
+                Instant now = Instant.now();
+                try (PreparedStatement s = c.prepareStatement("UPDATE device SET last_seen_at = ? WHERE identity = ANY (?) "
+                        + "AND (last_seen_at IS NULL OR last_seen_at < ?)")) {
+                    s.setTimestamp(1, Timestamp.from(now));
                     s.setArray(2, c.createArrayOf("text", seen.toArray()));
+                    s.setTimestamp(3, Timestamp.from(now.minus(config.deviceApi().lastSeenResolution())));
                     s.executeUpdate();
                 }
             }
