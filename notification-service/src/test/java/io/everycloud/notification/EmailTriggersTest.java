@@ -86,6 +86,19 @@ class EmailTriggersTest {
     }
 
     @Test
+    void anExistingAccountsDeviceWelcomeHasNoSetPasswordLink() {
+        UUID user = UUID.randomUUID();
+        String email = newAddress();
+        EventProbe.send(Envelope.of(user.toString(), new UserEvents.DeviceAccountReady(user, email, "gw-0043", false,
+                PUBLIC_URL + "/password-reset?token=must-not-show", null)));
+
+        MailSink.ReceivedMail welcome = mail().await(m -> m.to().contains(email), WAIT);
+        assertThat(welcome.subject()).isEqualTo("Your device gw-0043 is ready");
+        assertThat(welcome.html()).contains("gw-0043").contains("Sign in at").doesNotContain("must-not-show");
+        assertThat(welcome.text()).contains("Sign in at " + PUBLIC_URL).doesNotContain("must-not-show");
+    }
+
+    @Test
     void aPasswordResetSendsTheResetLink() {
         UUID user = UUID.randomUUID();
         String email = newAddress();
