@@ -172,25 +172,35 @@ public class ProblemMappers {
         return field.isEmpty() ? "body" : field.toString();
     }
 
-    /** The field a violation is about: the path after the method and parameter nodes. */
-    private static String fieldOf(Path path) {
+    /**
+     * The field a violation is about, as a client writes it: the path after the method and
+     * parameter nodes, with list positions on the list ({@code items[0].name}, {@code tags[2]}).
+     */
+    static String fieldOf(Path path) {
         List<String> names = new ArrayList<>();
         String parameter = null;
         for (Path.Node node : path) {
-            if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.RETURN_VALUE) {
+            if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.RETURN_VALUE
+                    || node.getKind() == ElementKind.CROSS_PARAMETER) {
                 continue;
             }
             if (node.getKind() == ElementKind.PARAMETER) {
                 parameter = node.getName();
                 continue;
             }
-            String name = node.getName();
-            if (node.getIndex() != null) {
-                names.add((name == null ? "" : name) + "[" + node.getIndex() + "]");
-            } else if (node.getKey() != null) {
-                names.add((name == null ? "" : name) + "[" + node.getKey() + "]");
-            } else if (name != null) {
-                names.add(name);
+            if (node.isInIterable()) {
+                // the position belongs to the container before this node
+                String position = node.getIndex() != null ? "[" + node.getIndex() + "]"
+                        : node.getKey() != null ? "[" + node.getKey() + "]" : "";
+                if (names.isEmpty()) {
+                    names.add((parameter == null ? "body" : parameter) + position);
+                } else {
+                    names.set(names.size() - 1, names.get(names.size() - 1) + position);
+                }
+            }
+            if (node.getKind() != ElementKind.CONTAINER_ELEMENT && node.getKind() != ElementKind.BEAN
+                    && node.getName() != null) {
+                names.add(node.getName());
             }
         }
         if (names.isEmpty()) {
@@ -198,7 +208,6 @@ public class ProblemMappers {
         }
         return String.join(".", names);
     }
-
 
     static Response.ResponseBuilder build(Problem problem) {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
