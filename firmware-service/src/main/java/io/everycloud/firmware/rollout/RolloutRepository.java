@@ -108,7 +108,7 @@ public class RolloutRepository {
     /** Open offers for a device: rollouts in "ask owners" mode waiting for the owner's choice. */
     public List<RolloutService.Offer> offers(String identity) {
         return jdbc.query("SELECT r.id, r.version FROM rollout_target t JOIN rollout r ON r.id = t.rollout_id "
-                + "WHERE t.identity = ? AND t.status = 'OFFERED' AND r.state IN ('RUNNING', 'FINISHED') ORDER BY r.seq",
+                + "WHERE t.identity = ? AND t.status = 'OFFERED' AND r.state IN ('RUNNING', 'PAUSED') ORDER BY r.seq",
                 rs -> new RolloutService.Offer(rs.getObject(1, UUID.class), rs.getString(2)), identity);
     }
 

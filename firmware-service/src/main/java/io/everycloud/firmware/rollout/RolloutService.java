@@ -226,7 +226,10 @@ public class RolloutService {
             rollouts.setCurrentBatch(id, batch);
             launch(rollout, batch);
         }
-        if (batch >= rollout.batchCount() && rollouts.counts(id, 0).getOrDefault(Rollout.STARTED, 0) == 0) {
+        Map<String, Integer> now = rollouts.counts(id, 0);
+        // Open offers keep an "ask owners" rollout running: owners may still choose, and the OEM may still abort.
+        if (batch >= rollout.batchCount() && now.getOrDefault(Rollout.STARTED, 0) == 0
+                && now.getOrDefault(Rollout.OFFERED, 0) == 0) {
             rollouts.setState(id, Rollout.FINISHED, null);
         }
     }

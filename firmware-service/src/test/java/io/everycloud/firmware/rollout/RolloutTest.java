@@ -153,4 +153,21 @@ class RolloutTest {
         given().header("Authorization", oem()).get("/api/firmware/rollouts/" + UUID.randomUUID()).then().statusCode(404);
         given().header("Authorization", oem()).get("/api/firmware/rollouts/nope").then().statusCode(404);
     }
+
+    @Test
+    void anOperatorAbortWithdrawsOpenOffers() {
+        UUID owner = UUID.randomUUID();
+        String device = devices(1, owner).get(0);
+        String id = start(Map.of("mode", "ASK_OWNERS"));
+        given().header("Authorization", user(owner)).get("/api/firmware/devices/" + device).then()
+                .body("offers.size()", equalTo(1));
+        given().header("Authorization", oem()).post("/api/firmware/rollouts/" + id + "/abort").then().statusCode(200)
+                .body("state", equalTo("ABORTED")).body("reason", equalTo("aborted by an operator"))
+                .body("targets.WITHDRAWN", equalTo(1));
+        given().header("Authorization", user(owner)).get("/api/firmware/devices/" + device).then()
+                .body("offers.size()", equalTo(0));
+        given().header("Authorization", oem()).post("/api/firmware/rollouts/" + id + "/pause").then().statusCode(409);
+        given().header("Authorization", oem()).get("/api/firmware/rollouts?limit=500").then().statusCode(200)
+                .body("items.id", org.hamcrest.Matchers.hasItem(id));
+    }
 }
