@@ -1,0 +1,167 @@
+package io.everycloud.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The local suite as a person starts it ({@code deploy/local/run --no-build --fresh --data DIR}),
+ * started once for a test class and stopped with SIGTERM. The start/wait/stop logic follows
+ * {@link SuiteSmokeIT} (kept separate on purpose: that class tests the launcher itself).
+ */
+final class SuiteProcess {
+
+    static final String ADDRESS = "http://localhost:8080";
+    static final List<String> SERVICES = List.of("device-registry", "claim", "user", "firmware", "portal", "notification");
+    static final List<Integer> PORTS = List.of(8080, 8101, 8102, 8103, 8104, 8105, 8106, 15432, 19092, 2525, 8025);
+    /** The launcher waits up to 300 s for the services; this leaves it room to report why not. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(420);
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(120);
+    /** Another suite (an engineer's, or SuiteSmokeIT's that is still stopping) may hold the ports for a while. */
+    static final Duration PORTS_FREE_TIMEOUT = Duration.ofSeconds(180);
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    private final Path repo;
+    private final Path data;
+    private final Path output;
+    private Process process;
+    private List<ProcessHandle> tree = List.of();
+
+    SuiteProcess(Path repo, Path data) {
+        this.repo = repo;
+        this.data = data;
+        this.output = data.resolveSibling(data.getFileName() + "-run.log");
+    }
+
+    Path data() {
+        return data;
+    }
+
+    void start(Map<String, String> environment) throws Exception {
+        long portsDeadline = System.nanoTime() + PORTS_FREE_TIMEOUT.toNanos();
+        List<Integer> taken = openPorts();
+        while (!taken.isEmpty() && System.nanoTime() < portsDeadline) {
+            Thread.sleep(2000);
+            taken = openPorts();
+        }
+        if (!taken.isEmpty()) {
+            throw new AssertionError("ports the suite needs are still in use after " + PORTS_FREE_TIMEOUT.toSeconds()
+                    + " s (is a local suite running?): " + taken);
+        }
+        Files.createDirectories(output.getParent());
+        ProcessBuilder builder = new ProcessBuilder(repo.resolve("deploy/local/run").toString(), "--no-build", "--fresh", "--data", data.toString())
+                .directory(repo.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().putAll(environment);
+        process = builder.start();
+
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        List<String> waiting = new ArrayList<>(SERVICES);
+        while (!waiting.isEmpty()) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the suite exited with code " + process.exitValue() + " before "
+                        + String.join(", ", waiting) + " became ready\n" + diagnostics(waiting));
+            }
+            waiting.removeIf(service -> status(ADDRESS + "/services/" + service + "/q/health/ready") == 200);
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not ready through " + ADDRESS + " within " + START_TIMEOUT.toSeconds() + " s: "
+                        + String.join(", ", waiting) + "\n" + diagnostics(waiting));
+            }
+            Thread.sleep(1000);
+        }
+        tree = Stream.concat(Stream.of(process.toHandle()), process.toHandle().descendants()).toList();
+    }
+
+    /** SIGTERM to the launcher (it stops everything it started); forcibly only what is left after the timeout. */
+    void stop() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> all = Stream.concat(tree.stream(), process.toHandle().descendants()).distinct().toList();
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && (all.stream().anyMatch(ProcessHandle::isAlive) || !openPorts().isEmpty())) {
+            Thread.sleep(200);
+        }
+        all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** The last lines of a service's log, for failure messages. */
+    String serviceLog(String service, int lines) {
+        return "--- last lines of " + service + ".log:\n" + tail(data.resolve("logs").resolve(service + ".log"), lines);
+    }
+
+    static List<Integer> openPorts() {
+        List<Integer> open = new ArrayList<>();
+        for (int port : PORTS) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 300);
+                open.add(port);
+            } catch (IOException e) {
+                // closed: what we want
+            }
+        }
+        return open;
+    }
+
+    private static int status(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private String diagnostics(List<String> notReady) {
+        StringBuilder text = new StringBuilder("--- launcher output (" + output + "):\n").append(tail(output, 80));
+        for (String service : notReady) {
+            text.append('\n').append(serviceLog(service, 60));
+        }
+        return text.toString();
+    }
+
+    static String tail(Path file, int lines) {
+        if (!Files.exists(file)) {
+            return "(no file " + file + ")";
+        }
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            long from = Math.max(0, in.length() - 64 * 1024);
+            byte[] bytes = new byte[(int) (in.length() - from)];
+            in.seek(from);
+            in.readFully(bytes);
+            String[] all = new String(bytes, StandardCharsets.UTF_8).split("\n");
+            return String.join("\n", List.of(all).subList(Math.max(0, all.length - lines), all.length));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
+        }
+    }
+}
