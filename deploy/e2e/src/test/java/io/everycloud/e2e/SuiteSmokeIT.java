@@ -86,8 +86,12 @@ class SuiteSmokeIT {
         repo = Path.of(System.getProperty("everycloud.repo", "../..")).toAbsolutePath().normalize();
         data = Path.of(System.getProperty("everycloud.suite-data", "target/suite-data")).toAbsolutePath().normalize();
         output = data.resolveSibling("suite-run.log");
-        List<String> taken = openPorts();
-        assertThat(taken).as("ports the suite needs are already in use (is a local suite running?)").isEmpty();
+        // a suite started by an earlier test class may still be closing its ports
+        long portsDeadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (!openPorts().isEmpty() && System.nanoTime() < portsDeadline) {
+            Thread.sleep(1000);
+        }
+        assertThat(openPorts()).as("ports the suite needs are already in use (is a local suite running?)").isEmpty();
 
         Files.createDirectories(output.getParent());
         suite = new ProcessBuilder(repo.resolve("deploy/local/run").toString(), "--no-build", "--fresh", "--data", data.toString())
