@@ -1,0 +1,134 @@
+// Infrastructure for the benchmark scripts in this folder, run as a single-file program:
+//   java -cp "deploy/local/target/classes:deploy/local/target/lib/*" deploy/bench/BenchInfra.java <command> ...
+// It reuses the testkit's embedded PostgreSQL and Kafka broker (the same parts the tests and the
+// local suite use) so a benchmark needs nothing installed and touches no port of the local suite.
+//
+//   start <dir>                        PostgreSQL (durable: fsync and synchronous_commit on) + Kafka on free
+//                                      ports, database/role "registry", all topics, and the testkit's token
+//                                      issuer with an OEM token valid 10 minutes; writes <dir>/infra.env,
+//                                      then runs until <dir>/stop exists or it is terminated
+//   kafka-count <bootstrap> <topic>    prints the sum of the topic's end offsets (records ever written)
+//   producer-floor <bootstrap> <n>     raw Kafka producer (acks=all, idempotent): n records of ~100 bytes,
+//                                      prints records/s — the floor for the durable-write figure
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.everycloud.events.Topics;
+import io.everycloud.testkit.KafkaBroker;
+import io.everycloud.testkit.Ports;
+import io.everycloud.testkit.Postgres;
+import io.everycloud.testkit.TestIssuer;
+import io.everycloud.testkit.Tokens;
+
+public class BenchInfra {
+
+    // ports the local suite (run by others on this machine) uses: never pick one of them
+    private static final Set<Integer> RESERVED = Set.of(8080, 8101, 8102, 8103, 8104, 8105, 8106, 15432, 19092, 2525, 8025);
+
+    public static void main(String[] args) throws Exception {
+        switch (args.length == 0 ? "" : args[0]) {
+            case "start" -> start(Path.of(args[1]));
+            case "kafka-count" -> System.out.println(count(args[1], args[2]));
+            case "producer-floor" -> producerFloor(args[1], Integer.parseInt(args[2]));
+            default -> {
+                System.err.println("usage: start <dir> | kafka-count <bootstrap> <topic> | producer-floor <bootstrap> <n>");
+                System.exit(2);
+            }
+        }
+    }
+
+    static int freePort() {
+        for (int i = 0; i < 100; i++) {
+            int port = Ports.free();
+            if (!RESERVED.contains(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port");
+    }
+
+    static void start(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        int pgPort = freePort();
+        Postgres postgres = Postgres.persistent(dir.resolve("pg"), pgPort);
+        postgres.createDatabase("registry", "registry", "registry");
+        KafkaBroker kafka = new KafkaBroker(dir.resolve("kafka"), freePort(), System.getProperty("java.class.path"), "384m")
+                .partitions(3).start();
+        kafka.createTopics(Topics.ALL, true);
+        TestIssuer issuer = new TestIssuer().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            issuer.close();
+            kafka.close();
+            postgres.close();
+        }));
+        String env = "PG_PORT=" + pgPort + "\n"
+                + "KAFKA_BOOTSTRAP=" + kafka.bootstrapServers() + "\n"
+                + "KAFKA_PID=" + kafka.process().pid() + "\n"
+                + "REGISTRY_PORT=" + freePort() + "\n"
+                + "ISSUER_URL=" + issuer.url() + "\n"
+                + "TOKEN_ISSUER=" + TestIssuer.ISSUER + "\n"
+                + "OEM_TOKEN=" + issuer.token(Tokens.OEM_ID, "bench@everycloud.local", "oem") + "\n";
+        Path tmp = dir.resolve("infra.env.tmp");
+        Files.writeString(tmp, env);
+        Files.move(tmp, dir.resolve("infra.env"));
+        System.out.println("infra ready: postgres 127.0.0.1:" + pgPort + ", kafka " + kafka.bootstrapServers());
+        Path stop = dir.resolve("stop");
+        while (!Files.exists(stop) && kafka.isRunning()) {
+            Thread.sleep(500);
+        }
+        System.exit(0); // runs the shutdown hook
+    }
+
+    static long count(String bootstrap, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
+        }
+    }
+
+    static void producerFloor(String bootstrap, int n) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        String value = "{\"identity\":\"bench-000000\",\"alias\":\"data_in\",\"value\":\"{\\\"t\\\":1}\",\"origin\":\"device\"}";
+        AtomicLong failed = new AtomicLong();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            producer.send(new ProducerRecord<>("bench.floor", "warm", value)).get(); // topic creation, metadata
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                producer.send(new ProducerRecord<>("bench.floor", "bench-" + (i % 1000), value), (m, e) -> {
+                    if (e != null) {
+                        failed.incrementAndGet();
+                    }
+                });
+            }
+            producer.flush();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("producer_floor records=%d failed=%d seconds=%.2f rate=%.0f%n", n, failed.get(), seconds, n / seconds);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Device-write benchmark of device-registry-service (issue 11, items 1 and 2).
+# Run `deploy/bench/device-writes.sh --help` for what it does and its options.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+DEVICES=1000
+THREADS=2
+CONNECTIONS=200
+DURATION=30s
+PRODUCER_RECORDS=200000
+KEEP=false
+
+usage() {
+  cat <<EOF
+Usage: deploy/bench/device-writes.sh [--devices N] [--threads T] [--connections C] [--duration D]
+                                     [--producer-records R] [--keep] [--help]
+
+Measures durable device writes over the Exosite HTTP API against the PACKAGED registry, with its
+own PostgreSQL (durable: fsync and synchronous_commit on) and Kafka broker on free ports, in a
+temporary folder. It never uses the local suite's ports (8080, 8101-8106, 15432, 19092, 2525, 8025).
+
+  1. starts PostgreSQL + Kafka + a token issuer (deploy/bench/BenchInfra.java, the testkit's parts)
+  2. starts device-registry-service/target/quarkus-app/quarkus-run.jar on a free port
+  3. sets the product to open provisioning (SQL, what PUT /api/product does) and activates
+     N devices (bench-000001...) with POST /provision/activate, keeping their tokens
+  4. FLOOR: wrk, same threads/connections/duration, GET /timestamp (no database, no Kafka)
+  5. WRITES: wrk POST /onep:v1/stack/alias data_in={"t":<unique>} rotating the X-Exosite-CIK tokens
+  6. COUNT: every 2xx wrk saw must be stored: outbox rows of registry.resource.v1 (one per data_in
+     write, committed in the write's transaction) and, once relayed, records in the Kafka topic
+  7. producer floor: a raw Kafka producer (acks=all) sending R records
+Prints one RESULT block (with the load average at each phase) and stops everything it started.
+
+Prerequisites: ./mvnw -B -ntp install -DskipTests (builds the registry's quarkus-app and
+deploy/local/target/lib), wrk (apt-get install -y wrk), curl, psql.
+
+Options (defaults):
+  --devices N            devices activated and written to ($DEVICES)
+  --threads T            wrk threads ($THREADS)
+  --connections C        keep-alive connections = writes in flight ($CONNECTIONS)
+  --duration D           each wrk run ($DURATION)
+  --producer-records R   records of the raw producer floor ($PRODUCER_RECORDS; 0 skips it)
+  --keep                 keep the temporary folder (logs, tokens) afterwards
+Environment: BENCH_JAVA_OPTS (extra JVM options of the registry, e.g. -Xmx512m or JFR).
+EOF
+}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --devices) DEVICES=$2; shift 2 ;;
+    --threads) THREADS=$2; shift 2 ;;
+    --connections) CONNECTIONS=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --producer-records) PRODUCER_RECORDS=$2; shift 2 ;;
+    --keep) KEEP=true; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+[[ "$DEVICES" =~ ^[0-9]+$ && "$DEVICES" -ge 1 && "$DEVICES" -le 100000 ]] || { echo "--devices: 1..100000" >&2; exit 2; }
+
+source "$REPO/deploy/bench/lib.sh"
+check_prerequisites wrk
+setup_work
+start_infra
+start_registry
+activate_devices "$DEVICES"
+
+run_wrk() { # <script> <label> <duration>
+  local out="$WORK/wrk-$2.txt"
+  say "wrk $2: -t$THREADS -c$CONNECTIONS -d$3"
+  local before; before=$(load)
+  timeout 600 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --timeout 10s --latency -s "$BENCH/$1" "$BASE" -- "$WORK/tokens.txt" >"$out"
+  echo "$(grep '^RESULT' "$out") load_before=\"$before\" load_after=\"$(load)\""
+}
+field() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<"$1"; }
+
+# 4. + 5. floor, then writes
+# a short warm-up of both paths, so neither measured run pays for the JIT alone
+run_wrk writes.lua warmup 10s >/dev/null
+run_wrk floor.lua warmup-floor 5s >/dev/null
+FLOOR=$(run_wrk floor.lua floor "$DURATION")
+psql -qtA "$SQL" -c "SELECT count(*) FROM outbox WHERE topic = 'registry.resource.v1'" >"$WORK/outbox-before.txt"
+WRITES=$(run_wrk writes.lua writes "$DURATION")
+BEFORE_ROWS=$(cat "$WORK/outbox-before.txt")
+
+# 6. count: let the requests still in flight when wrk stopped finish, then compare
+sleep 3
+STORED=$(( $(psql -qtA "$SQL" -c "SELECT count(*) FROM outbox WHERE topic = 'registry.resource.v1'") - BEFORE_ROWS ))
+OK=$(field "$WRITES" ok)
+say "waiting for the outbox relay to drain (max 120 s)"
+for _ in $(seq 1 120); do
+  PENDING=$(psql -qtA "$SQL" -c "SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+  [[ "$PENDING" -eq 0 ]] && break
+  sleep 1
+done
+TOTAL_ROWS=$(psql -qtA "$SQL" -c "SELECT count(*) FROM outbox WHERE topic = 'registry.resource.v1'")
+KAFKA_RECORDS=$(cd "$REPO" && java -cp "$CP" deploy/bench/BenchInfra.java kafka-count "$KAFKA_BOOTSTRAP" registry.resource.v1 2>/dev/null | tail -1)
+METRICS=$(curl -sf "$BASE/q/metrics" || true)
+BATCH_COUNT=$(awk '/^registry_device_writes_batch_size_count/{print $2}' <<<"$METRICS" | head -1)
+BATCH_SUM=$(awk '/^registry_device_writes_batch_size_sum/{print $2}' <<<"$METRICS" | head -1)
+BATCH_MAX=$(awk '/^registry_device_writes_batch_size_max/{print $2}' <<<"$METRICS" | head -1)
+RSS_MB=$(( $(ps -o rss= -p "$REGISTRY_PID") / 1024 ))
+
+# 7. raw Kafka producer floor
+PRODUCER="skipped"
+if [[ "$PRODUCER_RECORDS" -gt 0 ]]; then
+  say "raw Kafka producer: $PRODUCER_RECORDS records"
+  PRODUCER="$( (cd "$REPO" && timeout 300 java -cp "$CP" deploy/bench/BenchInfra.java producer-floor "$KAFKA_BOOTSTRAP" "$PRODUCER_RECORDS" 2>/dev/null) | grep '^producer_floor' || echo failed) load=\"$(load)\""
+fi
+
+W_RATE=$(echo "scale=0; $(field "$WRITES" ok) / $(field "$WRITES" seconds)" | bc)
+F_RATE=$(echo "scale=0; $(field "$FLOOR" ok) / $(field "$FLOOR" seconds)" | bc)
+RATIO=$(printf '%.2f' "$(echo "scale=4; $W_RATE / $F_RATE" | bc)")
+AVG_BATCH=$( [[ -n "$BATCH_COUNT" && "$BATCH_COUNT" != 0* ]] && echo "scale=1; $BATCH_SUM / $BATCH_COUNT" | bc || echo "?")
+if [[ "$STORED" -ge "$OK" ]]; then VERDICT="every acknowledged write stored"; else VERDICT="LOST $((OK - STORED)) acknowledged writes"; fi
+
+cat <<EOF
+RESULT device-writes $(date -u +%Y-%m-%dT%H:%MZ) commit $(git -C "$REPO" rev-parse --short HEAD) | $(machine)
+  registry ready in ${READY_S}s (load $READY_LOAD); $DEVICES devices activated in ${ACTIVATE_S}s
+  floor  GET /timestamp : $F_RATE req/s    $FLOOR
+  writes data_in        : $W_RATE writes/s $WRITES
+  ratio writes/floor    : $RATIO
+  count                 : wrk 2xx $OK, outbox rows of the run $STORED ($VERDICT; the surplus are requests in flight when wrk stopped); Kafka registry.resource.v1 records $KAFKA_RECORDS of $TOTAL_ROWS outbox rows (incl. warm-up), pending after drain $PENDING
+  group commit          : $BATCH_COUNT commits, avg ${AVG_BATCH} writes/commit, max $BATCH_MAX (whole run incl. warm-up and activations)
+  registry RSS after    : ${RSS_MB} MB
+  raw Kafka producer    : $PRODUCER
+EOF
