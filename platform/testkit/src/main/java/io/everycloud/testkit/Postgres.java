@@ -69,14 +69,23 @@ public final class Postgres implements AutoCloseable {
         return name;
     }
 
-    /** Creates the login role and database if they do not exist; the role owns the database. */
+    /**
+     * Creates the login role and database if they do not exist; the role owns the database.
+     * Names are quoted identifiers, so reserved words such as {@code user} work.
+     */
     public void createDatabase(String database, String role, String password) {
-        execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + role + "') THEN "
-                + "CREATE ROLE " + role + " LOGIN PASSWORD '" + password.replace("'", "''") + "'; END IF; END $$");
-        if (!exists("SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
-            execute("CREATE DATABASE " + database + " OWNER " + role);
+        String quotedRole = quote(role);
+        String quotedDatabase = quote(database);
+        execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + role.replace("'", "''") + "') THEN "
+                + "CREATE ROLE " + quotedRole + " LOGIN PASSWORD '" + password.replace("'", "''") + "'; END IF; END $$");
+        if (!exists("SELECT 1 FROM pg_database WHERE datname = '" + database.replace("'", "''") + "'")) {
+            execute("CREATE DATABASE " + quotedDatabase + " OWNER " + quotedRole);
         }
-        execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
+        execute("REVOKE ALL ON DATABASE " + quotedDatabase + " FROM PUBLIC");
+    }
+
+    private static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
     public void execute(String sql) {

@@ -40,6 +40,19 @@ class InfrastructureTest {
     }
 
     @Test
+    void aServiceDatabaseAndRoleMayBeNamedWithAReservedWord() throws Exception {
+        Postgres postgres = TestInfrastructure.postgres();
+        postgres.createDatabase("user", "user", "secret");
+        postgres.createDatabase("user", "user", "secret");
+
+        try (var connection = DriverManager.getConnection(postgres.jdbcUrl("user"), "user", "secret")) {
+            var rs = connection.createStatement().executeQuery("select current_user");
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("user");
+        }
+    }
+
+    @Test
     void eventsSurviveABrokerRestartOnTheSamePort() {
         KafkaBroker kafka = TestInfrastructure.kafka();
         Envelope before = Envelope.of("dev-1", new RegistryEvents.DeviceDeleted("dev-1", Instant.now()));
