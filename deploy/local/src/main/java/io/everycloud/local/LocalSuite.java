@@ -133,7 +133,7 @@ public final class LocalSuite {
             long t = System.nanoTime();
             postgres = Postgres.persistent(data.resolve("postgres"), POSTGRES_PORT);
             for (ServiceSpec spec : SERVICES) {
-                Databases.ensure(postgres, spec.database());
+                postgres.createDatabase(spec.database(), spec.database(), spec.database());
             }
             say("  postgres    127.0.0.1:" + POSTGRES_PORT + ", one database per service (" + seconds(t) + ")");
         });
