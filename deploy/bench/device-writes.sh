@@ -116,7 +116,7 @@ AVG_BATCH=$( [[ -n "$BATCH_COUNT" && "$BATCH_COUNT" != 0* ]] && echo "scale=1; $
 if [[ "$STORED" -ge "$OK" ]]; then VERDICT="every acknowledged write stored"; else VERDICT="LOST $((OK - STORED)) acknowledged writes"; fi
 
 cat <<EOF
-RESULT device-writes $(date -u +%Y-%m-%dT%H:%MZ) commit $(git -C "$REPO" rev-parse --short HEAD) | $(machine)
+RESULT device-writes $(date -u +%Y-%m-%dT%H:%MZ) $(measured) | $(machine)
   registry ready in ${READY_S}s (load $READY_LOAD); $DEVICES devices activated in ${ACTIVATE_S}s
   floor  GET /timestamp : $F_RATE req/s    $FLOOR
   writes data_in        : $W_RATE writes/s $WRITES

@@ -12,6 +12,8 @@ REGISTRY_PID=""
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 say() { echo "[$(date -u +%H:%M:%S) load $(load)] $*" >&2; }
 machine() { echo "$(nproc) cores, $(free -m | awk '/^Mem:/{print $2}') MiB"; }
+# what was measured: the packaged jar (its build time) and the checkout's HEAD (the jar may be older)
+measured() { echo "commit $(git -C "$REPO" rev-parse --short HEAD), registry jar built $(date -u -r "$JAR" +%Y-%m-%dT%H:%MZ), PostgreSQL $PG_DURABILITY"; }
 
 check_prerequisites() { # <commands...>
   for need in "$@" curl psql java bc; do
@@ -64,7 +66,9 @@ start_infra() {
   # shellcheck disable=SC1091
   source "$WORK/infra/infra.env"
   SQL="postgresql://postgres@127.0.0.1:$PG_PORT/registry"
-  say "PostgreSQL 127.0.0.1:$PG_PORT, Kafka $KAFKA_BOOTSTRAP, issuer $ISSUER_URL"
+  # what the server really runs with (the figures are only "durable" if both are on)
+  PG_DURABILITY=$(psql -qtA "$SQL" -c "SELECT 'fsync=' || current_setting('fsync') || ' synchronous_commit=' || current_setting('synchronous_commit')")
+  say "PostgreSQL 127.0.0.1:$PG_PORT ($PG_DURABILITY), Kafka $KAFKA_BOOTSTRAP, issuer $ISSUER_URL"
 }
 
 # the packaged registry on a free port; sets REGISTRY_PID, BASE, READY_S, READY_LOAD

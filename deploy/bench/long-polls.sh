@@ -57,7 +57,7 @@ BEFORE=$(load)
 RESULT=$(timeout 600 java -Xmx512m "$BENCH/LongPolls.java" "$BASE" "$WORK/devices.txt" "$OEM_TOKEN" "$SAMPLE" "$REGISTRY_PID" | grep '^RESULT')
 
 cat <<REPORT
-RESULT long-polls $(date -u +%Y-%m-%dT%H:%MZ) commit $(git -C "$REPO" rev-parse --short HEAD) | $(machine)
+RESULT long-polls $(date -u +%Y-%m-%dT%H:%MZ) $(measured) | $(machine)
   registry ready in ${READY_S}s (load $READY_LOAD), RSS idle ${RSS_IDLE_MB} MB; $DEVICES devices activated in ${ACTIVATE_S}s
   ${RESULT#RESULT } load_before="$BEFORE" load_after="$(load)"
 REPORT
