@@ -92,6 +92,41 @@ final class DeviceSimulator {
         return Optional.ofNullable(parseForm(response.body()).get(alias));
     }
 
+    /**
+     * Downloads a content item with {@code GET /provision/download?id=} in {@code Range} pieces of
+     * {@code chunk} bytes, as a device with little memory does; each piece must be a 206 with its
+     * {@code Content-Range}.
+     */
+    byte[] download(String contentId, int chunk) {
+        java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream();
+        long total = -1;
+        while (total < 0 || content.size() < total) {
+            long from = content.size();
+            HttpResponse<byte[]> piece = sendBytes(authorized("/provision/download?id=" + URLEncoder.encode(contentId, StandardCharsets.UTF_8))
+                    .header("Range", "bytes=" + from + "-" + (from + chunk - 1)).GET());
+            if (piece.statusCode() != 206) {
+                throw new AssertionError(identity + ": download of " + contentId + " bytes " + from + "- answered "
+                        + piece.statusCode() + " " + new String(piece.body(), StandardCharsets.UTF_8));
+            }
+            String range = piece.headers().firstValue("Content-Range")
+                    .orElseThrow(() -> new AssertionError(identity + ": a 206 without Content-Range"));
+            if (!range.startsWith("bytes " + from + "-")) {
+                throw new AssertionError(identity + ": asked for bytes from " + from + ", got " + range);
+            }
+            total = Long.parseLong(range.substring(range.indexOf('/') + 1));
+            if (piece.body().length == 0) {
+                throw new AssertionError(identity + ": an empty piece at " + from + " of " + total);
+            }
+            content.writeBytes(piece.body());
+        }
+        return content.toByteArray();
+    }
+
+    /** Reports a firmware update status in {@code otau_in} ({@code {"version","status","message"}}). */
+    HttpResponse<String> reportOtau(String version, String status, String message) {
+        return write("otau_in", "{\"version\":\"" + version + "\",\"status\":\"" + status + "\",\"message\":\"" + message + "\"}");
+    }
+
     /** {@code GET /timestamp}: the platform's clock, Unix seconds. */
     long platformTime() {
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/timestamp")).GET(), Duration.ofSeconds(30));
@@ -114,6 +149,17 @@ final class DeviceSimulator {
             return HTTP.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new AssertionError(identity + ": device API request failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private HttpResponse<byte[]> sendBytes(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new AssertionError(identity + ": download request failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);

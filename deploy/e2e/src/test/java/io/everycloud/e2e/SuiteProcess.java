@@ -56,8 +56,31 @@ final class SuiteProcess {
 
     void start(Map<String, String> environment) throws Exception {
         long portsDeadline = System.nanoTime() + PORTS_FREE_TIMEOUT.toNanos();
+        while (true) {
+            awaitFreePorts(portsDeadline);
+            Files.createDirectories(output.getParent());
+            ProcessBuilder builder = new ProcessBuilder(repo.resolve("deploy/local/run").toString(), "--no-build", "--fresh", "--data", data.toString())
+                    .directory(repo.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.environment().putAll(environment);
+            process = builder.start();
+            if (awaitReady()) {
+                tree = Stream.concat(Stream.of(process.toHandle()), process.toHandle().descendants()).toList();
+                return;
+            }
+            // another suite (an engineer's, another test's) took the ports between our check and the
+            // launcher's: it refused to start and stopped; wait for the ports again
+            if (System.nanoTime() > portsDeadline) {
+                throw new AssertionError("the suite's ports stayed in use for " + PORTS_FREE_TIMEOUT.toSeconds() + " s\n" + tail(output, 20));
+            }
+        }
+    }
+
+    private void awaitFreePorts(long deadline) throws InterruptedException {
         List<Integer> taken = openPorts();
-        while (!taken.isEmpty() && System.nanoTime() < portsDeadline) {
+        while (!taken.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(2000);
             taken = openPorts();
         }
@@ -65,19 +88,17 @@ final class SuiteProcess {
             throw new AssertionError("ports the suite needs are still in use after " + PORTS_FREE_TIMEOUT.toSeconds()
                     + " s (is a local suite running?): " + taken);
         }
-        Files.createDirectories(output.getParent());
-        ProcessBuilder builder = new ProcessBuilder(repo.resolve("deploy/local/run").toString(), "--no-build", "--fresh", "--data", data.toString())
-                .directory(repo.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        builder.environment().putAll(environment);
-        process = builder.start();
+    }
 
+    /** True when every service is ready; false when the launcher refused to start because the ports were taken. */
+    private boolean awaitReady() throws InterruptedException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         List<String> waiting = new ArrayList<>(SERVICES);
         while (!waiting.isEmpty()) {
             if (!process.isAlive()) {
+                if (tail(output, 20).contains("ports already in use")) {
+                    return false;
+                }
                 throw new AssertionError("the suite exited with code " + process.exitValue() + " before "
                         + String.join(", ", waiting) + " became ready\n" + diagnostics(waiting));
             }
@@ -88,13 +109,17 @@ final class SuiteProcess {
             }
             Thread.sleep(1000);
         }
-        tree = Stream.concat(Stream.of(process.toHandle()), process.toHandle().descendants()).toList();
+        return true;
     }
 
-    /** SIGTERM to the launcher (it stops everything it started); forcibly only what is left after the timeout. */
-    void stop() throws InterruptedException {
+    /**
+     * SIGTERM to the launcher (it stops everything it started); forcibly only what is left after
+     * the timeout. Answers the processes of the suite still alive afterwards (none expected).
+     * Ports are not checked here: on a shared machine another suite may take them at once.
+     */
+    List<String> stop() throws InterruptedException {
         if (process == null) {
-            return;
+            return List.of();
         }
         List<ProcessHandle> all = Stream.concat(tree.stream(), process.toHandle().descendants()).distinct().toList();
         if (process.isAlive()) {
@@ -105,10 +130,13 @@ final class SuiteProcess {
             }
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline && (all.stream().anyMatch(ProcessHandle::isAlive) || !openPorts().isEmpty())) {
+        while (System.nanoTime() < deadline && all.stream().anyMatch(ProcessHandle::isAlive)) {
             Thread.sleep(200);
         }
+        List<String> left = all.stream().filter(ProcessHandle::isAlive)
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
         all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        return left;
     }
 
     /** The last lines of a service's log, for failure messages. */
