@@ -130,7 +130,9 @@ final class SuiteProcess {
             }
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline && all.stream().anyMatch(ProcessHandle::isAlive)) {
+        // PostgreSQL detaches from the launcher: also give the ports a moment, so that the next
+        // test class (SuiteSmokeIT) finds them free; not asserted, another suite may take them
+        while (System.nanoTime() < deadline && (all.stream().anyMatch(ProcessHandle::isAlive) || !openPorts().isEmpty())) {
             Thread.sleep(200);
         }
         List<String> left = all.stream().filter(ProcessHandle::isAlive)
