@@ -49,7 +49,8 @@ public final class MailSink implements AutoCloseable {
     private final List<ReceivedMail> received = new CopyOnWriteArrayList<>();
     private GreenMail smtp;
     private HttpServer http;
-    private int seen;
+    /** Messages already collected; GreenMail lists messages per mailbox, not in arrival order, so an index is not enough. */
+    private final java.util.Set<MimeMessage> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     public MailSink(int smtpPort, int httpPort) {
         this.smtpPort = smtpPort == 0 ? Ports.free() : smtpPort;
@@ -77,7 +78,7 @@ public final class MailSink implements AutoCloseable {
         if (smtp == null) {
             smtp = new GreenMail(new ServerSetup(smtpPort, InetAddress.getLoopbackAddress().getHostAddress(), ServerSetup.PROTOCOL_SMTP));
             smtp.start();
-            seen = 0;
+            seen.clear();
         }
     }
 
@@ -133,10 +134,11 @@ public final class MailSink implements AutoCloseable {
             return;
         }
         MimeMessage[] all = smtp.getReceivedMessages();
-        for (int i = seen; i < all.length; i++) {
-            received.add(read(all[i], received.size() + 1));
+        for (MimeMessage message : all) {
+            if (seen.add(message)) {
+                received.add(read(message, received.size() + 1));
+            }
         }
-        seen = all.length;
     }
 
     private static ReceivedMail read(MimeMessage message, int number) {

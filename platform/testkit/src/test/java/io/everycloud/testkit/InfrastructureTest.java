@@ -83,6 +83,20 @@ class InfrastructureTest {
     }
 
     @Test
+    void aSecondEmailToAnEarlierRecipientIsShownToo() throws Exception {
+        try (MailSink sink = new MailSink(0, -1).start()) {
+            send(sink.smtpPort(), "first@example.com", "one");
+            send(sink.smtpPort(), "second@example.com", "two");
+            assertThat(sink.messages()).hasSize(2);
+
+            send(sink.smtpPort(), "first@example.com", "three");
+
+            assertThat(sink.messages()).extracting(MailSink.ReceivedMail::subject).containsExactly("one", "two", "three");
+            assertThat(sink.messagesTo("first@example.com")).hasSize(2);
+        }
+    }
+
+    @Test
     void theIssuerPublishesItsKeys() throws Exception {
         TestIssuer issuer = TestInfrastructure.issuer();
         HttpResponse<String> jwks = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
