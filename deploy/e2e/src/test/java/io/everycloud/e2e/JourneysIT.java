@@ -20,7 +20,6 @@ import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -306,10 +305,6 @@ class JourneysIT {
 
     @Test
     @Order(6)
-    @Disabled("issue 10 / notification-service: the firmware-available email to the owner is listed as status 'sent' in "
-            + "GET /api/notifications (subject 'Firmware <version> is available for your devices', 1 attempt, no error) "
-            + "but never appears in the mail sink http://localhost:8025/messages within 90 s, while signup and "
-            + "device-claim-welcome emails of the same run do (seen in 3 runs on 2026-11-25)")
     void e2_ownersAreEmailedAboutTheUploadedPackage() {
         freshTokens();
         Optional<JsonNode> announced = PublicApi.awaitMail(userBEmail,
