@@ -159,7 +159,7 @@ final class SuiteProcess {
         return open;
     }
 
-    private static int status(String url) {
+    static int status(String url) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();

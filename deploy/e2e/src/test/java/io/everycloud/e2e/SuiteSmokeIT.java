@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,27 +45,12 @@ import jakarta.mail.internet.MimeMessage;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SuiteSmokeIT {
 
-    static final String ADDRESS = "http://localhost:8080";
-    static final List<String> SERVICES = List.of("device-registry", "claim", "user", "firmware", "portal", "notification");
-    static final Map<Integer, String> PORTS = new LinkedHashMap<>();
-
-    static {
-        PORTS.put(8080, "gateway");
-        PORTS.put(8101, "device-registry");
-        PORTS.put(8102, "claim");
-        PORTS.put(8103, "user");
-        PORTS.put(8104, "firmware");
-        PORTS.put(8105, "portal");
-        PORTS.put(8106, "notification");
-        PORTS.put(15432, "PostgreSQL");
-        PORTS.put(19092, "Kafka");
-        PORTS.put(2525, "SMTP sink");
-        PORTS.put(8025, "mail sink HTTP");
-    }
+    static final String ADDRESS = SuiteProcess.ADDRESS;
+    static final List<String> SERVICES = SuiteProcess.SERVICES;
 
     /** The launcher waits up to 300 s for the services; this leaves it room to report why not. */
-    static final Duration START_TIMEOUT = Duration.ofSeconds(420);
-    static final Duration STOP_TIMEOUT = Duration.ofSeconds(120);
+    static final Duration START_TIMEOUT = SuiteProcess.START_TIMEOUT;
+    static final Duration STOP_TIMEOUT = SuiteProcess.STOP_TIMEOUT;
 
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     static final ObjectMapper JSON = new ObjectMapper();
@@ -88,10 +67,10 @@ class SuiteSmokeIT {
         output = data.resolveSibling("suite-run.log");
         // a suite started by an earlier test class may still be closing its ports
         long portsDeadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (!openPorts().isEmpty() && System.nanoTime() < portsDeadline) {
+        while (!SuiteProcess.openPorts().isEmpty() && System.nanoTime() < portsDeadline) {
             Thread.sleep(1000);
         }
-        assertThat(openPorts()).as("ports the suite needs are already in use (is a local suite running?)").isEmpty();
+        assertThat(SuiteProcess.openPorts()).as("ports the suite needs are already in use (is a local suite running?)").isEmpty();
 
         Files.createDirectories(output.getParent());
         suite = new ProcessBuilder(repo.resolve("deploy/local/run").toString(), "--no-build", "--fresh", "--data", data.toString())
@@ -108,7 +87,7 @@ class SuiteSmokeIT {
                 throw new AssertionError("the suite exited with code " + suite.exitValue() + " before "
                         + String.join(", ", waiting) + " became ready\n" + diagnostics(waiting));
             }
-            waiting.removeIf(service -> status(ADDRESS + "/services/" + service + "/q/health/ready") == 200);
+            waiting.removeIf(service -> SuiteProcess.status(ADDRESS + "/services/" + service + "/q/health/ready") == 200);
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not ready through " + ADDRESS + " within " + START_TIMEOUT.toSeconds() + " s: "
                         + String.join(", ", waiting) + "\n" + diagnostics(waiting));
@@ -215,13 +194,13 @@ class SuiteSmokeIT {
         assertThat(suite.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the launcher stops").isTrue();
 
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline && (tree.stream().anyMatch(ProcessHandle::isAlive) || !openPorts().isEmpty())) {
+        while (System.nanoTime() < deadline && (tree.stream().anyMatch(ProcessHandle::isAlive) || !SuiteProcess.openPorts().isEmpty())) {
             Thread.sleep(200);
         }
         assertThat(tree.stream().filter(ProcessHandle::isAlive).map(p -> p.pid() + " " + p.info().commandLine().orElse("?")))
                 .as("processes left behind").isEmpty();
-        assertThat(openPorts()).as("ports still open").isEmpty();
-        assertThat(tail(output, 5)).contains("Stopped");
+        assertThat(SuiteProcess.openPorts()).as("ports still open").isEmpty();
+        assertThat(SuiteProcess.tail(output, 5)).contains("Stopped");
     }
 
     private static HttpResponse<String> get(String path) {
@@ -236,56 +215,13 @@ class SuiteSmokeIT {
         }
     }
 
-    private static int status(String url) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (ConnectException e) {
-            return -1;
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private static List<String> openPorts() {
-        List<String> open = new ArrayList<>();
-        PORTS.forEach((port, what) -> {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 300);
-                open.add(port + " (" + what + ")");
-            } catch (IOException e) {
-                // closed: what we want
-            }
-        });
-        return open;
-    }
-
     /** What a person needs to see when the suite did not start: the launcher's output and the logs of the services that were not ready. */
     private static String diagnostics(List<String> notReady) {
-        StringBuilder text = new StringBuilder("--- launcher output (" + output + "):\n").append(tail(output, 80));
+        StringBuilder text = new StringBuilder("--- launcher output (" + output + "):\n").append(SuiteProcess.tail(output, 80));
         for (String service : notReady) {
             Path log = data.resolve("logs").resolve(service + ".log");
-            text.append("\n--- last lines of ").append(log).append(":\n").append(tail(log, 60));
+            text.append("\n--- last lines of ").append(log).append(":\n").append(SuiteProcess.tail(log, 60));
         }
         return text.toString();
-    }
-
-    static String tail(Path file, int lines) {
-        if (!Files.exists(file)) {
-            return "(no file " + file + ")";
-        }
-        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-            long from = Math.max(0, in.length() - 64 * 1024);
-            byte[] bytes = new byte[(int) (in.length() - from)];
-            in.seek(from);
-            in.readFully(bytes);
-            String[] all = new String(bytes, StandardCharsets.UTF_8).split("\n");
-            return String.join("\n", List.of(all).subList(Math.max(0, all.length - lines), all.length));
-        } catch (IOException e) {
-            return "(cannot read " + file + ": " + e.getMessage() + ")";
-        }
     }
 }
