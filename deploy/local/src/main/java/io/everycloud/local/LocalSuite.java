@@ -74,6 +74,12 @@ public final class LocalSuite {
     private volatile CompletableFuture<Void> infrastructure;
     private final Object processLock = new Object();
     private volatile LeftoverProcesses leftovers = new LeftoverProcesses(null);
+    private volatile SuiteControls controls;
+    /** Held by each action of the controls, and by stop() before it stops the infrastructure. */
+    private final Object infrastructureLock = new Object();
+    private volatile boolean postgresStopped;
+    private volatile boolean smtpStopped;
+    private final java.util.Set<String> closedDatabases = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     LocalSuite(Options options, Map<String, String> callerEnv) {
         this.options = options;
@@ -193,6 +199,9 @@ public final class LocalSuite {
         if (stopped.get()) {
             return;
         }
+        if (options.controls()) {
+            controls = SuiteControls.start(new InfrastructureControls(), SuiteControls.PORT);
+        }
         banner(admin, logs);
     }
 
@@ -267,6 +276,149 @@ public final class LocalSuite {
         }
     }
 
+    /**
+     * What {@code --controls} acts on: the suite's own Kafka broker, PostgreSQL server and SMTP
+     * sink. Each action runs under {@link #infrastructureLock} and is refused once the suite stops.
+     */
+    private final class InfrastructureControls implements SuiteControls.Target {
+
+        private <T> T locked(java.util.function.Supplier<T> action) {
+            synchronized (infrastructureLock) {
+                if (stopped.get()) {
+                    throw new IllegalStateException("the suite is stopping");
+                }
+                return action.get();
+            }
+        }
+
+        @Override
+        public String kafkaKill() {
+            return locked(() -> {
+                if (!kafka.isRunning()) {
+                    return "kafka was not running";
+                }
+                long pid = kafka.process().pid();
+                kafka.kill();
+                return "kafka killed (SIGKILL, pid " + pid + ")";
+            });
+        }
+
+        @Override
+        public String kafkaStop() {
+            return locked(() -> {
+                if (!kafka.isRunning()) {
+                    return "kafka was not running";
+                }
+                long t = System.nanoTime();
+                kafka.stop();
+                return "kafka stopped (" + seconds(t) + ")";
+            });
+        }
+
+        @Override
+        public String kafkaStart() {
+            return locked(() -> {
+                if (kafka.isRunning()) {
+                    return "kafka was running (pid " + kafka.process().pid() + ")";
+                }
+                long t = System.nanoTime();
+                kafka.start();
+                leftovers.record("kafka", kafka.process().toHandle());
+                return "kafka started on 127.0.0.1:" + KAFKA_PORT + " with its data (pid " + kafka.process().pid() + ", "
+                        + seconds(t) + ")";
+            });
+        }
+
+        @Override
+        public String postgresStop() {
+            return locked(() -> {
+                if (postgresStopped) {
+                    return "postgres was not running";
+                }
+                long t = System.nanoTime();
+                postgres.close();
+                postgresStopped = true;
+                return "postgres stopped (" + seconds(t) + ")";
+            });
+        }
+
+        @Override
+        public String postgresStart() {
+            return locked(() -> {
+                if (!postgresStopped) {
+                    return "postgres was running";
+                }
+                long t = System.nanoTime();
+                postgres = Postgres.persistent(options.data().resolve("postgres"), POSTGRES_PORT);
+                postgresStopped = false;
+                return "postgres started on 127.0.0.1:" + POSTGRES_PORT + " with its data (" + seconds(t) + ")";
+            });
+        }
+
+        @Override
+        public String databaseStop(String database) {
+            return locked(() -> {
+                requirePostgres();
+                String quoted = '"' + database.replace("\"", "\"\"") + '"';
+                postgres.execute("ALTER DATABASE " + quoted + " WITH ALLOW_CONNECTIONS false");
+                postgres.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                        + database.replace("'", "''") + "' AND pid <> pg_backend_pid()");
+                closedDatabases.add(database);
+                return "database " + database + " refuses connections (its open connections were ended)";
+            });
+        }
+
+        @Override
+        public String databaseStart(String database) {
+            return locked(() -> {
+                requirePostgres();
+                String quoted = '"' + database.replace("\"", "\"\"") + '"';
+                postgres.execute("ALTER DATABASE " + quoted + " WITH ALLOW_CONNECTIONS true");
+                closedDatabases.remove(database);
+                return "database " + database + " accepts connections";
+            });
+        }
+
+        private void requirePostgres() {
+            if (postgresStopped) {
+                throw new IllegalStateException("postgres is stopped; POST /postgres/start first");
+            }
+        }
+
+        @Override
+        public String mailStop() {
+            return locked(() -> {
+                mail.stopSmtp();
+                smtpStopped = true;
+                return "mail sink: SMTP stopped (127.0.0.1:" + SMTP_PORT + " refuses connections)";
+            });
+        }
+
+        @Override
+        public String mailStart() {
+            return locked(() -> {
+                mail.startSmtp();
+                smtpStopped = false;
+                return "mail sink: SMTP started on 127.0.0.1:" + SMTP_PORT;
+            });
+        }
+
+        @Override
+        public String status() {
+            return "kafka     " + (kafka.isRunning() ? "running (pid " + kafka.process().pid() + ")" : "stopped")
+                    + "\npostgres  " + (postgresStopped ? "stopped" : "running"
+                            + (closedDatabases.isEmpty() ? "" : ", refusing connections to " + String.join(", ", closedDatabases)))
+                    + "\nmail      SMTP " + (smtpStopped ? "stopped" : "running")
+                    + "\ncontrols  POST /kafka/kill|stop|start, /postgres/stop|start, /postgres/<database>/stop|start ("
+                    + String.join(", ", databases()) + "), /mail/stop|start";
+        }
+
+        @Override
+        public List<String> databases() {
+            return SERVICES.stream().map(ServiceSpec::database).toList();
+        }
+    }
+
     /** Advice for failures a developer meets often. */
     static String hint(String log) {
         if (log.contains("Migration checksum mismatch") || log.contains("FlywayValidateException")) {
@@ -286,6 +438,9 @@ public final class LocalSuite {
         say("  mail sink     http://localhost:" + MAIL_HTTP_PORT + "/  (every email the suite sends)");
         say("  logs          " + logs + "/<service>.log, Kafka: " + options.data().resolve("kafka/kafka.log"));
         say("  data          " + options.data() + "  (kept between runs; --fresh wipes it)");
+        if (controls != null) {
+            say("  controls      http://127.0.0.1:" + controls.port() + "/  (--controls: test-only fault controls, loopback only)");
+        }
         say("Press Ctrl-C to stop everything.");
     }
 
@@ -313,6 +468,12 @@ public final class LocalSuite {
         }
         long t = System.nanoTime();
         say("Stopping the suite ...");
+        if (controls != null) {
+            controls.close();
+        }
+        synchronized (infrastructureLock) {
+            // an action of the controls still running finishes first; none starts after this
+        }
         if (gateway != null) {
             gateway.close();
         }
@@ -337,7 +498,7 @@ public final class LocalSuite {
             quietly(kafka::stop);
             say("  kafka       stopped (" + seconds(step) + ")");
         }
-        if (postgres != null) {
+        if (postgres != null && !postgresStopped) {
             step = System.nanoTime();
             quietly(postgres::close);
             say("  postgres    stopped (" + seconds(step) + ")");
@@ -391,6 +552,9 @@ public final class LocalSuite {
         wanted.put(KAFKA_PORT, "Kafka");
         wanted.put(SMTP_PORT, "SMTP sink");
         wanted.put(MAIL_HTTP_PORT, "mail sink HTTP");
+        if (options.controls()) {
+            wanted.put(SuiteControls.PORT, "controls");
+        }
         List<String> taken = new ArrayList<>();
         wanted.forEach((port, what) -> {
             if (Ports.isOpen(port)) {
@@ -508,22 +672,25 @@ public final class LocalSuite {
     }
 
     /** Command line of the launcher (deploy/local/run passes its own options through). */
-    record Options(Path repo, Path data, boolean fresh, String listen, Duration timeout, boolean help) {
+    record Options(Path repo, Path data, boolean fresh, String listen, Duration timeout, boolean controls, boolean help) {
 
         static final String USAGE = """
-                usage: deploy/local/run [--fresh] [--data DIR] [--no-build|--build] [--listen ADDRESS] [--timeout SECONDS]
+                usage: deploy/local/run [--fresh] [--data DIR] [--no-build|--build] [--listen ADDRESS] [--timeout SECONDS] [--controls]
                   --fresh           wipe the data folder first (databases, Kafka, logs, admin password)
                   --data DIR        data folder (default: .data at the repository root)
                   --no-build        never build; fail when a service jar is missing
                   --build           build even when everything is there
                   --listen ADDRESS  where the gateway listens (default 127.0.0.1; 0.0.0.0 for devices on the LAN)
-                  --timeout SECONDS how long to wait for the services to be ready (default 300)""";
+                  --timeout SECONDS how long to wait for the services to be ready (default 300)
+                  --controls        tests only: fault controls on http://127.0.0.1:8099/ (stop/kill and start
+                                    Kafka, PostgreSQL or one database, the SMTP sink); see docs/local-suite.md""";
 
         static Options parse(String[] args) {
             Path repo = Path.of(System.getProperty("everycloud.repo", ".")).toAbsolutePath().normalize();
             Path data = null;
             boolean fresh = false;
             boolean help = false;
+            boolean controls = false;
             String listen = "127.0.0.1";
             Duration timeout = Duration.ofSeconds(300);
             for (int i = 0; i < args.length; i++) {
@@ -543,12 +710,13 @@ public final class LocalSuite {
                     case "--build", "--no-build" -> {
                         // handled by deploy/local/run
                     }
+                    case "--controls" -> controls = true;
                     case "-h", "--help" -> help = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
             Path dataDir = (data == null ? repo.resolve(".data") : data).toAbsolutePath().normalize();
-            return new Options(repo, dataDir, fresh, listen, timeout, help);
+            return new Options(repo, dataDir, fresh, listen, timeout, controls, help);
         }
 
         private static String value(String[] args, int i, String option) {

@@ -117,6 +117,8 @@ class LocalSuiteTest {
         assertThat(options.data()).isEqualTo(Path.of("some/dir").toAbsolutePath().normalize());
         assertThat(options.timeout().toSeconds()).isEqualTo(90);
         assertThat(options.listen()).isEqualTo("0.0.0.0");
+        assertThat(options.controls()).as("fault controls are off by default").isFalse();
+        assertThat(LocalSuite.Options.parse(new String[] {"--controls"}).controls()).isTrue();
         assertThat(LocalSuite.Options.parse(new String[] {"--repo", "/repo"}).data()).isEqualTo(Path.of("/repo/.data"));
         assertThatThrownBy(() -> LocalSuite.Options.parse(new String[] {"--frsh"})).hasMessageContaining("unknown option --frsh");
         assertThatThrownBy(() -> LocalSuite.Options.parse(new String[] {"--data"})).hasMessageContaining("--data needs a value");
