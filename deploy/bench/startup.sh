@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Start time and memory of each of the six services (issue 11, item 6).
+# Run `deploy/bench/startup.sh --help` for what it does and its options.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LOAD_S=15
+FLAGS=suite
+CDS=false
+KEEP=false
+
+usage() {
+  cat <<USAGE
+Usage: deploy/bench/startup.sh [--flags suite|default|"<jvm options>"] [--cds] [--load-seconds S] [--keep] [--help]
+
+Starts, with its own PostgreSQL (one database per service), Kafka and token issuer on free ports,
+the six PACKAGED services one after the other (each alone on the machine's spare CPU, with an
+empty database: the Flyway migration is part of the start), and for each records:
+  ready   process start -> GET /q/health/ready answers 200 (polled every 50 ms), twice: the first
+          start (empty database, migrations) and a restart (migrated database)
+  idle    RSS 20 s after all six are ready, and heap in use after a full GC (jcmd)
+  load    RSS after S seconds of wrk -t2 -c32 on a route of the service (registry GET /api/devices,
+          claim GET /api/ownership/ledger, user GET /oauth/jwks, firmware GET /api/firmware/packages,
+          portal GET /, notification GET /api/templates; OEM token where one is needed)
+and the whole suite's memory: the six services + PostgreSQL (all its processes) + Kafka.
+
+--flags suite    the JVM options the local suite gives every service (deploy/local ServiceProcess,
+                 per service; default)
+--flags default  no JVM options (the JVM's defaults: a quarter of the machine's memory as heap)
+--flags "..."    these options for every service
+--cds            a dynamic class-data-sharing archive per service (JDK 13+): the first start
+                 writes it at exit (-XX:ArchiveClassesAtExit), the restart uses it (-XX:SharedArchiveFile)
+BENCH_JVM_<NAME> (e.g. BENCH_JVM_REGISTRY) overrides the options of one service.
+Prerequisites: ./mvnw -B -ntp install -DskipTests, wrk, curl, psql, jcmd. ~4 min.
+USAGE
+}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --flags) FLAGS=$2; shift 2 ;;
+    --load-seconds) LOAD_S=$2; shift 2 ;;
+    --cds) CDS=true; shift ;;
+    --keep) KEEP=true; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+source "$REPO/deploy/bench/suite-lib.sh"
+check_suite_prerequisites "${SERVICES[@]}" -- wrk
+
+# the local suite's options per service, read from ServiceProcess.java (one source of truth)
+suite_flags() { # <name>
+  local n=$1; [[ "$n" == registry ]] && n=device-registry
+  java -cp "$REPO/deploy/local/target/classes" io.everycloud.local.ServiceProcess "$n" 2>/dev/null
+}
+for s in "${SERVICES[@]}"; do
+  v="BENCH_JVM_${s^^}"
+  [[ -n "${!v-}" ]] && continue
+  case "$FLAGS" in
+    suite) opts=$(suite_flags "$s") || true
+           [[ -n "$opts" ]] || { echo "cannot read the local suite's JVM options (deploy/local not built?)" >&2; exit 1; } ;;
+    default) opts="" ;;
+    *) opts=$FLAGS ;;
+  esac
+  export "$v=$opts"
+done
+
+suite_setup_work
+start_infra_t0=$(date +%s.%N)
+start_suite_infra
+say "infrastructure ready in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start_infra_t0" | bc)")s"
+
+declare -A FIRST=() SECOND=() IDLE=() HEAP=() LOADED=() RATE=()
+for s in "${SERVICES[@]}"; do
+  say "$s: $(jvm_opts_of "$s")"
+  v="BENCH_JVM_${s^^}"; base_opts=${!v}
+  [[ "$CDS" == true ]] && { mkdir -p "$WORK/cds"; export "$v=$base_opts -XX:ArchiveClassesAtExit=$WORK/cds/$s.jsa"; }
+  start_service "$s"; await_ready "$s"; FIRST[$s]=${SVC_READY_S[$s]}
+  stop_service "$s"
+  [[ "$CDS" == true ]] && export "$v=$base_opts -XX:SharedArchiveFile=$WORK/cds/$s.jsa"
+  start_service "$s"; await_ready "$s"; SECOND[$s]=${SVC_READY_S[$s]}
+done
+LOAD_READY=$(load)
+say "all six ready; 20 s idle"
+sleep 20
+for s in "${SERVICES[@]}"; do
+  IDLE[$s]=$(rss_mb "${SVC_PID[$s]}")
+  HEAP[$s]=$(heap_used_mb "${SVC_PID[$s]}")
+done
+LOAD_IDLE=$(load)
+pg_rss() { pss_tree_mb "$PG_PID"; }
+suite_mb() { local t=0 s; for s in "${SERVICES[@]}"; do t=$(( t + $(rss_mb "${SVC_PID[$s]}") )); done; echo "$t"; }
+SUITE_IDLE="services $(suite_mb) MB + PostgreSQL $(pg_rss) MB (PSS) + Kafka $(rss_mb "$KAFKA_PID") MB"
+
+route_of() {
+  case "$1" in
+    registry) echo "/api/devices?limit=20" ;;
+    claim) echo "/api/ownership/ledger?limit=20" ;;
+    user) echo "/oauth/jwks" ;;
+    firmware) echo "/api/firmware/packages" ;;
+    portal) echo "/" ;;
+    notification) echo "/api/templates" ;;
+  esac
+}
+for s in "${SERVICES[@]}"; do
+  url="$(url_of "$s")$(route_of "$s")"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $OEM_TOKEN" "$url")
+  [[ "$code" == 200 ]] || { echo "$s: GET $url answered $code" >&2; exit 1; }
+  RATE[$s]=$(wrk -t2 -c32 -d"${LOAD_S}s" -H "Authorization: Bearer $OEM_TOKEN" "$url" | awk '/Requests\/sec/ {printf "%.0f", $2}')
+  LOADED[$s]=$(rss_mb "${SVC_PID[$s]}")
+  say "$s: ${RATE[$s]} requests/s on $(route_of "$s"), RSS ${LOADED[$s]} MB"
+done
+SUITE_LOADED="services $(suite_mb) MB + PostgreSQL $(pg_rss) MB (PSS) + Kafka $(rss_mb "$KAFKA_PID") MB"
+
+echo "RESULT startup $(date -u +%Y-%m-%dT%H:%MZ) $(measured "${SERVICES[@]}") | $(machine)"
+printf '  %-13s %9s %9s %9s %9s %10s %12s  %s\n' service "ready1_s" "ready2_s" idle_MB heap_MB loaded_MB "requests/s" "jvm options"
+for s in "${SERVICES[@]}"; do
+  printf '  %-13s %9s %9s %9s %9s %10s %12s  %s\n' "$s" "${FIRST[$s]}" "${SECOND[$s]}" "${IDLE[$s]}" "${HEAP[$s]}" "${LOADED[$s]}" "${RATE[$s]}" "$(jvm_opts_of "$s")"
+done
+echo "  suite idle: $SUITE_IDLE; after the loads: $SUITE_LOADED"
+echo "  load: when all ready $LOAD_READY, idle $LOAD_IDLE, after the loads $(load)"
