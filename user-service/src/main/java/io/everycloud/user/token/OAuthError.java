@@ -49,6 +49,11 @@ public class OAuthError extends RuntimeException {
         return new OAuthError(400, "unsupported_grant_type", description, Map.of());
     }
 
+    /** RFC 7009 2.2.1: the server does not revoke this kind of token. */
+    public static OAuthError unsupportedTokenType(String description) {
+        return new OAuthError(400, "unsupported_token_type", description, Map.of());
+    }
+
     /** 429 with Retry-After: the address or account is throttled. */
     public static OAuthError slowDown(Duration retryAfter, String description) {
         long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);

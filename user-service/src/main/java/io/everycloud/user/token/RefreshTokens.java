@@ -67,6 +67,35 @@ public class RefreshTokens {
         return issue(used.accountId, used.clientId, used.familyId);
     }
 
+    /** What {@link #revoke} did. */
+    public enum Revocation {
+        /** The token's family is gone (it was live, or used already). */
+        REVOKED,
+        /** No such token (never issued, expired and pruned, or revoked before). */
+        UNKNOWN,
+        /** The token belongs to another client; nothing was revoked. */
+        OTHER_CLIENT
+    }
+
+    /**
+     * RFC 7009 revocation by the client the token was issued to: the token and every token of
+     * its rotation family (its predecessors and successors of the same login) are deleted, so
+     * neither it nor a successor someone obtained with it can be used again.
+     */
+    @Transactional
+    public Revocation revoke(String token, String clientId) {
+        RefreshToken row = RefreshToken.findById(PasswordHasher.sha256(token));
+        if (row == null) {
+            return Revocation.UNKNOWN;
+        }
+        if (!row.clientId.equals(clientId)) {
+            return Revocation.OTHER_CLIENT;
+        }
+        long revoked = RefreshToken.delete("familyId", row.familyId);
+        LOG.debugf("revoked a refresh token family of account %s (%d tokens)", row.accountId, revoked);
+        return Revocation.REVOKED;
+    }
+
     /** Revokes every refresh token of the account (blocked, deleted, password changed). */
     @Transactional(Transactional.TxType.MANDATORY)
     public long revokeAll(UUID accountId) {

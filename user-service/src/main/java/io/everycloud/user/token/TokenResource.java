@@ -22,7 +22,10 @@ import io.everycloud.kit.config.EveryCloudConfig;
 import io.everycloud.user.config.UserConfig;
 import io.vertx.core.http.HttpServerRequest;
 
-/** The token issuer's public face: discovery, JWKS and the RFC 6749 token endpoint. */
+/**
+ * The token issuer's public face: discovery, JWKS, the RFC 6749 token endpoint and the RFC 7009
+ * revocation endpoint.
+ */
 @Path("/")
 public class TokenResource {
 
@@ -38,6 +41,12 @@ public class TokenResource {
     @Inject
     UserConfig config;
 
+    @Inject
+    RefreshTokens refreshTokens;
+
+    @Inject
+    io.everycloud.user.client.ClientService clients;
+
     @GET
     @Path(".well-known/openid-configuration")
     @Produces(MediaType.APPLICATION_JSON)
@@ -50,6 +59,8 @@ public class TokenResource {
         doc.put("grant_types_supported", List.of("password", "refresh_token", "client_credentials"));
         doc.put("response_types_supported", List.of("token"));
         doc.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
+        doc.put("revocation_endpoint", base + "/oauth/revoke");
+        doc.put("revocation_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
         doc.put("subject_types_supported", List.of("public"));
         doc.put("id_token_signing_alg_values_supported", List.of("RS256"));
         doc.put("claims_supported", List.of("iss", "aud", "sub", "email", "groups", "exp", "iat", "jti", "azp"));
@@ -69,11 +80,7 @@ public class TokenResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
     public Response token(MultivaluedMap<String, String> form, @Context HttpHeaders headers, @Context HttpServerRequest request) {
-        for (Map.Entry<String, List<String>> param : form.entrySet()) {
-            if (param.getValue().size() > 1) {
-                throw OAuthError.invalidRequest("the parameter " + param.getKey() + " is given more than once");
-            }
-        }
+        singleValued(form);
         String grantType = param(form, "grant_type");
         if (grantType == null) {
             throw OAuthError.invalidRequest("grant_type is required");
@@ -125,7 +132,80 @@ public class TokenResource {
         return logins.refresh(clientId, token);
     }
 
+    /**
+     * RFC 7009 token revocation: {@code token=<t>[&token_type_hint=refresh_token|access_token]}.
+     * The client authenticates as at the token endpoint: an app with its secret (HTTP Basic or in
+     * the form), a first-party public client ({@code portal}, {@code cli}) by its {@code client_id}.
+     * A refresh token is revoked with its whole rotation family; an unknown, expired or already
+     * revoked token is answered 200 like a revoked one (section 2.2), so the answer tells nothing.
+     * Access tokens are short-lived signed JWTs that every service verifies on its own: they
+     * cannot be revoked here ({@code unsupported_token_type}); they expire within minutes.
+     */
+    @POST
+    @Path("oauth/revoke")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response revoke(MultivaluedMap<String, String> form, @Context HttpHeaders headers) {
+        singleValued(form);
+        String clientId = revokingClient(form, headers);
+        String token = param(form, "token");
+        if (token == null) {
+            throw OAuthError.invalidRequest("token is required");
+        }
+        // the hint only says where to look first (section 2.1): refresh tokens are the only kind
+        // looked up, whatever the hint; an unknown hint is ignored
+        switch (refreshTokens.revoke(token, clientId)) {
+            case REVOKED -> {
+            }
+            case UNKNOWN -> {
+                if (looksLikeAccessToken(token)) {
+                    throw OAuthError.unsupportedTokenType("access tokens cannot be revoked; they expire on their own"
+                            + " within minutes. Revoke the refresh token instead");
+                }
+            }
+            case OTHER_CLIENT -> throw OAuthError.unauthorizedClient("the token was issued to another client");
+        }
+        return Response.ok().header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
+    }
+
+    /** The client of a revocation request, authenticated; 401 {@code invalid_client} otherwise. */
+    private String revokingClient(MultivaluedMap<String, String> form, HttpHeaders headers) {
+        ClientCredentials credentials = credentials(form, headers);
+        if (credentials.secret() == null) {
+            if (credentials.clientId() == null) {
+                throw OAuthError.invalidClient("client authentication is required (client_id, and client_secret for apps)", false);
+            }
+            if (!config.tokens().firstPartyClients().contains(credentials.clientId())) {
+                throw OAuthError.invalidClient("unknown client or missing secret", false);
+            }
+            return credentials.clientId();
+        }
+        if (credentials.clientId() == null) {
+            throw OAuthError.invalidClient("client authentication is required (client_id and client_secret)", credentials.basic());
+        }
+        return clients.authenticate(credentials.clientId(), credentials.secret())
+                .map(client -> client.clientId)
+                .orElseThrow(() -> OAuthError.invalidClient("unknown client or wrong secret", credentials.basic()));
+    }
+
+    /** A JWT (three base64url parts): what this issuer hands out as access tokens. */
+    private static boolean looksLikeAccessToken(String token) {
+        return token.length() < 8192 && token.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+    }
+
     private LoginService.Granted clientCredentials(MultivaluedMap<String, String> form, HttpHeaders headers) {
+        ClientCredentials credentials = credentials(form, headers);
+        if (credentials.clientId() == null || credentials.secret() == null) {
+            throw OAuthError.invalidClient("client authentication is required (client_id and client_secret)", credentials.basic());
+        }
+        return logins.clientCredentials(credentials.clientId(), credentials.secret(), credentials.basic());
+    }
+
+    /** Client credentials as sent: HTTP Basic (RFC 6749 2.3.1) or {@code client_id}/{@code client_secret} in the form. */
+    private record ClientCredentials(String clientId, String secret, boolean basic) {
+    }
+
+    private static ClientCredentials credentials(MultivaluedMap<String, String> form, HttpHeaders headers) {
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
         String clientId = param(form, "client_id");
         String secret = param(form, "client_secret");
@@ -152,10 +232,15 @@ public class TokenResource {
             clientId = basicId;
             secret = java.net.URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
         }
-        if (clientId == null || secret == null) {
-            throw OAuthError.invalidClient("client authentication is required (client_id and client_secret)", basic);
+        return new ClientCredentials(clientId, secret, basic);
+    }
+
+    private static void singleValued(MultivaluedMap<String, String> form) {
+        for (Map.Entry<String, List<String>> param : form.entrySet()) {
+            if (param.getValue().size() > 1) {
+                throw OAuthError.invalidRequest("the parameter " + param.getKey() + " is given more than once");
+            }
         }
-        return logins.clientCredentials(clientId, secret, basic);
     }
 
     /** The client address; behind trusted proxies Quarkus takes it from X-Forwarded-For. */
