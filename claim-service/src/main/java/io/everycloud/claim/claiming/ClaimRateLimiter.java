@@ -54,7 +54,8 @@ public class ClaimRateLimiter {
         return reservation;
     }
 
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    /** Gives a successful attempt back, in the caller's transaction (committed with the claim it refunds). */
+    @Transactional
     public void refund(Reservation reservation) {
         add(reservation.userBucket(), reservation.windowStart(), -1);
         add(reservation.addressBucket(), reservation.windowStart(), -1);

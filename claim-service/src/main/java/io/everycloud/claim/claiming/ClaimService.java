@@ -5,12 +5,18 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 
 import io.everycloud.claim.code.ClaimCode;
 import io.everycloud.claim.ownership.OwnershipService;
 import io.everycloud.kit.problem.ProblemException;
 
-/** Claims and previews by code, behind the attempt limits. */
+/**
+ * Claims and previews by code, behind the attempt limits. The attempt is reserved in a transaction
+ * of its own, committed before the code is looked up (concurrent guesses see each other); the
+ * claim and the refund of a successful attempt then commit together in one transaction, and a
+ * failed claim rolls both back, so its attempt keeps counting. Two commits per claim, not three.
+ */
 @ApplicationScoped
 public class ClaimService {
 
@@ -20,6 +26,7 @@ public class ClaimService {
     @Inject
     OwnershipService ownership;
 
+    @Transactional
     public List<String> claim(UUID userId, String code, String address) {
         String normalized = validCode(code);
         ClaimRateLimiter.Reservation reservation = limiter.reserve(userId, address);
@@ -28,6 +35,7 @@ public class ClaimService {
         return claimed;
     }
 
+    @Transactional
     public OwnershipService.Preview preview(UUID userId, String code, String address) {
         String normalized = validCode(code);
         ClaimRateLimiter.Reservation reservation = limiter.reserve(userId, address);
