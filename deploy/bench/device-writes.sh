@@ -8,13 +8,14 @@ DEVICES=1000
 THREADS=2
 CONNECTIONS=200
 DURATION=30s
+WARMUP=30s
 PRODUCER_RECORDS=200000
 KEEP=false
 
 usage() {
   cat <<EOF
 Usage: deploy/bench/device-writes.sh [--devices N] [--threads T] [--connections C] [--duration D]
-                                     [--producer-records R] [--keep] [--help]
+                                     [--warmup W] [--producer-records R] [--keep] [--help]
 
 Measures durable device writes over the Exosite HTTP API against the PACKAGED registry, with its
 own PostgreSQL (durable: fsync and synchronous_commit on) and Kafka broker on free ports, in a
@@ -39,6 +40,8 @@ Options (defaults):
   --threads T            wrk threads ($THREADS)
   --connections C        keep-alive connections = writes in flight ($CONNECTIONS)
   --duration D           each wrk run ($DURATION)
+  --warmup W             writes before measuring, so the JIT has compiled the write path ($WARMUP;
+                         then 5 s of the floor)
   --producer-records R   records of the raw producer floor ($PRODUCER_RECORDS; 0 skips it)
   --keep                 keep the temporary folder (logs, tokens) afterwards
 Environment: BENCH_JAVA_OPTS (extra JVM options of the registry, e.g. -Xmx512m or JFR).
@@ -51,6 +54,7 @@ while [[ $# -gt 0 ]]; do
     --threads) THREADS=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
     --producer-records) PRODUCER_RECORDS=$2; shift 2 ;;
     --keep) KEEP=true; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -70,14 +74,18 @@ run_wrk() { # <script> <label> <duration>
   local out="$WORK/wrk-$2.txt"
   say "wrk $2: -t$THREADS -c$CONNECTIONS -d$3"
   local before; before=$(load)
+  local reg0 pg0 kafka0; reg0=$(cpu_s "$REGISTRY_PID"); pg0=$(cpu_s $(pg_pids)); kafka0=$(cpu_s "$KAFKA_PID")
   timeout 600 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --timeout 10s --latency -s "$BENCH/$1" "$BASE" -- "$WORK/tokens.txt" >"$out"
-  echo "$(grep '^RESULT' "$out") load_before=\"$before\" load_after=\"$(load)\""
+  # CPU seconds each part used during the run: what a request costs, whatever the machine's load
+  local cpu; cpu="cpu_registry_s=$(echo "$(cpu_s "$REGISTRY_PID") - $reg0" | bc) cpu_pg_s=$(echo "$(cpu_s $(pg_pids)) - $pg0" | bc) cpu_kafka_s=$(echo "$(cpu_s "$KAFKA_PID") - $kafka0" | bc)"
+  echo "$(grep '^RESULT' "$out") $cpu load_before=\"$before\" load_after=\"$(load)\""
 }
 field() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<"$1"; }
 
 # 4. + 5. floor, then writes
-# a short warm-up of both paths, so neither measured run pays for the JIT alone
-run_wrk writes.lua warmup 10s >/dev/null
+# a warm-up of both paths, so neither measured run pays for the JIT: on a loaded machine the C2
+# compiler threads still used more CPU than the request threads 10 s into the writes (JFR)
+run_wrk writes.lua warmup "$WARMUP" >/dev/null
 run_wrk floor.lua warmup-floor 5s >/dev/null
 FLOOR=$(run_wrk floor.lua floor "$DURATION")
 psql -qtA "$SQL" -c "SELECT count(*) FROM outbox WHERE topic = 'registry.resource.v1'" >"$WORK/outbox-before.txt"
@@ -112,6 +120,7 @@ fi
 W_RATE=$(echo "scale=0; $(field "$WRITES" ok) / $(field "$WRITES" seconds)" | bc)
 F_RATE=$(echo "scale=0; $(field "$FLOOR" ok) / $(field "$FLOOR" seconds)" | bc)
 RATIO=$(printf '%.2f' "$(echo "scale=4; $W_RATE / $F_RATE" | bc)")
+per_k() { echo "scale=2; 1000 * $(field "$1" "$2") / $(field "$1" ok)" | bc; } # CPU ms per request
 AVG_BATCH=$( [[ -n "$BATCH_COUNT" && "$BATCH_COUNT" != 0* ]] && echo "scale=1; $BATCH_SUM / $BATCH_COUNT" | bc || echo "?")
 if [[ "$STORED" -ge "$OK" ]]; then VERDICT="every acknowledged write stored"; else VERDICT="LOST $((OK - STORED)) acknowledged writes"; fi
 
@@ -121,6 +130,7 @@ RESULT device-writes $(date -u +%Y-%m-%dT%H:%MZ) $(measured) | $(machine)
   floor  GET /timestamp : $F_RATE req/s    $FLOOR
   writes data_in        : $W_RATE writes/s $WRITES
   ratio writes/floor    : $RATIO
+  CPU ms per request    : writes: registry $(per_k "$WRITES" cpu_registry_s), PostgreSQL $(per_k "$WRITES" cpu_pg_s), Kafka $(per_k "$WRITES" cpu_kafka_s); floor: registry $(per_k "$FLOOR" cpu_registry_s)
   count                 : wrk 2xx $OK, outbox rows of the run $STORED ($VERDICT; the surplus are requests in flight when wrk stopped); Kafka registry.resource.v1 records $KAFKA_RECORDS of $TOTAL_ROWS outbox rows (incl. warm-up), pending after drain $PENDING
   group commit          : $BATCH_COUNT commits, avg ${AVG_BATCH} writes/commit, max $BATCH_MAX (whole run incl. warm-up and activations)
   registry RSS after    : ${RSS_MB} MB

@@ -3,7 +3,9 @@
 # shellcheck shell=bash
 
 BENCH="$REPO/deploy/bench"
-JAR="$REPO/device-registry-service/target/quarkus-app/quarkus-run.jar"
+# the packaged registry; BENCH_REGISTRY_JAR measures another build (e.g. one packaged with
+# -Dquarkus.package.output-directory=bench-app, which leaves target/quarkus-app to the local suite)
+JAR=${BENCH_REGISTRY_JAR:-"$REPO/device-registry-service/target/quarkus-app/quarkus-run.jar"}
 CP="$REPO/deploy/local/target/classes:$REPO/deploy/local/target/lib/*"
 KEEP=${KEEP:-false}
 INFRA_PID=""
@@ -14,6 +16,20 @@ say() { echo "[$(date -u +%H:%M:%S) load $(load)] $*" >&2; }
 machine() { echo "$(nproc) cores, $(free -m | awk '/^Mem:/{print $2}') MiB"; }
 # what was measured: the packaged jar (its build time) and the checkout's HEAD (the jar may be older)
 measured() { echo "commit $(git -C "$REPO" rev-parse --short HEAD), registry jar built $(date -u -r "$JAR" +%Y-%m-%dT%H:%MZ), PostgreSQL $PG_DURABILITY"; }
+
+# CPU seconds (user + system, all threads, plus reaped children) used so far by the given pids
+cpu_s() {
+  local ticks=0 p
+  for p in "$@"; do
+    [[ -r /proc/$p/stat ]] && ticks=$((ticks + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13 + $14 + $15}')))
+  done
+  echo "scale=2; $ticks / $(getconf CLK_TCK)" | bc
+}
+# the benchmark's PostgreSQL: the postmaster and its children (backends, WAL writer, checkpointer)
+pg_pids() {
+  local pm; pm=$(head -1 "$WORK/infra/pg/postmaster.pid")
+  echo "$pm $(pgrep -P "$pm" | tr '\n' ' ')"
+}
 
 check_prerequisites() { # <commands...>
   for need in "$@" curl psql java bc; do

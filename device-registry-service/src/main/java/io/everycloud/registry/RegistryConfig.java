@@ -45,6 +45,18 @@ public interface RegistryConfig {
         /** How often device traffic refreshes a device's last-seen time (fewer device-row writes). */
         @WithDefault("PT1M")
         Duration lastSeenResolution();
+
+        /**
+         * Longest time a checked device token is remembered without asking the database. Resets,
+         * deletes and apps changes drop it at once on every replica (NOTIFY); this bounds the
+         * rest (a replica that missed the notification).
+         */
+        @WithDefault("PT10S")
+        Duration tokenCacheTtl();
+
+        /** Most device tokens remembered by this replica; beyond it, tokens are checked in the database. */
+        @WithDefault("200000")
+        int tokenCacheSize();
     }
 
     /** Durable device writes: concurrent writes share one transaction (one commit). */
@@ -52,6 +64,14 @@ public interface RegistryConfig {
         /** Most device writes committed together. */
         @WithDefault("1000")
         int maxBatch();
+
+        /**
+         * Writer threads, each committing the writes of its share of the devices (by identity),
+         * so one group's commit (its WAL flush) overlaps the next group's statements. The
+         * writes of one device always go through the same writer, in order.
+         */
+        @WithDefault("2")
+        int writers();
 
         /** Writes waiting for a commit; beyond it the device API answers 503. */
         @WithDefault("50000")

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalDataSource;
+import io.everycloud.registry.deviceapi.DeviceTokenCache;
 
 /** The device table. */
 @ApplicationScoped
@@ -23,6 +24,9 @@ public class DeviceRepository {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    DeviceTokenCache tokens;
 
     /** What {@code GET /api/devices} filters on; all conditions are ANDed. */
     public record Filter(List<String[]> tags, String identityPrefix, DeviceStatus status, String scopeTag, String scopeValue) {
@@ -92,6 +96,7 @@ public class DeviceRepository {
     }
 
     public boolean delete(String identity) {
+        tokens.changed(identity);
         return update("DELETE FROM device WHERE identity = ?", identity) == 1;
     }
 
@@ -112,6 +117,7 @@ public class DeviceRepository {
 
     /** Forgets the token so the device may activate again. */
     public boolean reactivate(String identity) {
+        tokens.changed(identity);
         return update("UPDATE device SET status = 'provisioned', token_hash = NULL, activated_at = NULL WHERE identity = ?",
                 identity) == 1;
     }

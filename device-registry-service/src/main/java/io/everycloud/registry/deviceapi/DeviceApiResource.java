@@ -33,6 +33,7 @@ import io.everycloud.registry.resource.ResourceRepository;
 import io.everycloud.registry.resource.ResourceValue;
 import io.everycloud.registry.routing.DataRouter;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.http.HttpServerRequest;
@@ -75,8 +76,10 @@ public class DeviceApiResource {
         return Response.ok(activation.activate(body), "text/plain; charset=utf-8").build();
     }
 
+    /** No I/O: answered on the event loop (it is also the benchmarks' floor, deploy/bench/floor.lua). */
     @GET
     @Path("/timestamp")
+    @NonBlocking
     public Response timestamp() {
         return Response.ok(Long.toString(Instant.now().getEpochSecond()), "text/plain; charset=utf-8").build();
     }
@@ -103,10 +106,14 @@ public class DeviceApiResource {
         return longPoll(device.identity(), aliases.get(0), timeout, since);
     }
 
-    /** Write ({@code a=1&b=2} → 204), or write then read ({@code ?r1&r2} → 200 with the reads). */
+    /**
+     * Write ({@code a=1&b=2} → 204), or write then read ({@code ?r1&r2} → 200 with the reads).
+     * The common case (a device whose token is cached, no apps to route to, nothing to read)
+     * runs on the event loop and holds no thread while its commit is awaited; the rest does its
+     * database work on a worker thread.
+     */
     @POST
     @Path(ALIAS_PATH)
-    @Blocking
     public Uni<Response> write(@Context HttpServerRequest request, @HeaderParam(DeviceAuth.HEADER) String token,
             String body) {
         List<String> reads = aliases(request.query());
@@ -118,7 +125,17 @@ public class DeviceApiResource {
             checkAlias("body", pair.getKey());
             checkSize(pair.getKey(), pair.getValue());
         }
-        var device = auth.authenticate(token);
+        DeviceAuth.AuthenticatedDevice cached = auth.cached(token);
+        if (cached != null && cached.apps().isEmpty() && reads.isEmpty()) {
+            return write(cached, pairs, reads);
+        }
+        return Uni.createFrom().item(() -> auth.authenticate(token))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .flatMap(device -> write(device, pairs, reads));
+    }
+
+    private Uni<Response> write(DeviceAuth.AuthenticatedDevice device, List<Map.Entry<String, String>> pairs,
+            List<String> reads) {
         Instant now = Instant.now();
         List<Point> points = new ArrayList<>(pairs.size());
         for (Map.Entry<String, String> pair : pairs) {

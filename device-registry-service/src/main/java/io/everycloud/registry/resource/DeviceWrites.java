@@ -25,10 +25,15 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Group commit for device writes. Requests put their write on a queue and wait (without a
- * thread) for its future; one writer thread takes everything queued, applies it in one
+ * thread) for its future; a writer thread takes everything queued, applies it in one
  * transaction and completes the futures after the commit, so a 2xx always follows a durable
  * write and concurrent writes share one WAL flush. If a batch fails, its writes are retried one
  * by one so one bad write (a device deleted meanwhile) fails alone.
+ * <p>
+ * There are {@code registry.writes.writers} writers, each with its own queue; a device's writes
+ * always go to the same one (by its identity), so they stay in order and two writers never
+ * touch the same rows (no lock waits, no deadlocks), while one writer's commit waits for its
+ * WAL flush and another runs its statements.
  */
 @ApplicationScoped
 public class DeviceWrites {
@@ -44,27 +49,34 @@ public class DeviceWrites {
     @Inject
     MeterRegistry meters;
 
-    private BlockingQueue<DeviceWrite> queue;
+    private List<BlockingQueue<DeviceWrite>> queues;
     private volatile boolean running;
-    private Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
     private DistributionSummary batchSizes;
     private Counter failures;
 
     void start(@Observes StartupEvent event) {
-        queue = new ArrayBlockingQueue<>(config.writes().queueCapacity());
+        int writers = Math.max(1, config.writes().writers());
+        int capacity = Math.max(1, config.writes().queueCapacity() / writers);
+        queues = new ArrayList<>(writers);
         batchSizes = DistributionSummary.builder("registry.device.writes.batch.size")
                 .description("device writes committed together").register(meters);
         failures = meters.counter("registry.device.writes.failures");
         running = true;
-        thread = new Thread(this::run, "device-writes");
-        thread.setDaemon(true);
-        thread.start();
+        for (int i = 0; i < writers; i++) {
+            BlockingQueue<DeviceWrite> queue = new ArrayBlockingQueue<>(capacity);
+            queues.add(queue);
+            Thread thread = new Thread(() -> run(queue), "device-writes-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {
         running = false;
-        if (thread != null) {
-            thread.interrupt();
+        threads.forEach(Thread::interrupt);
+        for (Thread thread : threads) {
             try {
                 thread.join(5000);
             } catch (InterruptedException e) {
@@ -72,19 +84,21 @@ public class DeviceWrites {
             }
         }
         List<DeviceWrite> left = new ArrayList<>();
-        queue.drainTo(left);
+        if (queues != null) {
+            queues.forEach(q -> q.drainTo(left));
+        }
         left.forEach(w -> w.done().completeExceptionally(ProblemException.unavailable("shutting down")));
     }
 
     /** Queues a write; the future completes after its commit. 503 when the queue is full. */
     public CompletableFuture<List<Point>> submit(DeviceWrite write) {
-        if (!running || !queue.offer(write)) {
+        if (!running || !queues.get(Math.floorMod(write.identity().hashCode(), queues.size())).offer(write)) {
             throw ProblemException.unavailable("too many writes waiting; retry later");
         }
         return write.done();
     }
 
-    private void run() {
+    private void run(BlockingQueue<DeviceWrite> queue) {
         int max = Math.max(1, config.writes().maxBatch());
         List<DeviceWrite> batch = new ArrayList<>(max);
         while (running) {

@@ -15,10 +15,14 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 import io.agroal.api.AgroalDataSource;
+import io.everycloud.registry.deviceapi.DeviceTokenCache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
+ * Listens to what other replicas commit: device changes that end a cached token
+ * ({@link DeviceTokenCache#CHANNEL}) and platform writes that answer long polls.
+ * <p>
  * Wakes long polls held by other replicas. A platform write (the direction devices long-poll
  * for) sends a PostgreSQL {@code NOTIFY} in its transaction, delivered only if it commits; every
  * replica {@code LISTEN}s and answers its own polls on that alias with the stored value. Device
@@ -38,6 +42,9 @@ public class ReplicaWakeups {
 
     @Inject
     ResourceRepository resources;
+
+    @Inject
+    DeviceTokenCache tokens;
 
     private volatile boolean running;
     private Thread thread;
@@ -72,15 +79,23 @@ public class ReplicaWakeups {
             try (Connection connection = dataSource.getConnection()) {
                 try (Statement listen = connection.createStatement()) {
                     listen.execute("LISTEN " + CHANNEL);
+                    listen.execute("LISTEN " + DeviceTokenCache.CHANNEL);
                 }
+                // device changes sent while nobody listened are lost: forget every cached token
+                tokens.clear();
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(1000);
+                    tokens.sweep();
                     if (notifications == null) {
                         continue;
                     }
                     for (PGNotification notification : notifications) {
-                        wake(notification.getParameter());
+                        if (DeviceTokenCache.CHANNEL.equals(notification.getName())) {
+                            tokens.invalidate(notification.getParameter());
+                        } else {
+                            wake(notification.getParameter());
+                        }
                     }
                 }
             } catch (SQLException | RuntimeException e) {

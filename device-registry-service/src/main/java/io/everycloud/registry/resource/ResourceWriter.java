@@ -2,11 +2,13 @@ package io.everycloud.registry.resource;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +19,15 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
 import io.agroal.api.AgroalDataSource;
+import io.everycloud.events.Envelope;
 import io.everycloud.events.RegistryEvents;
-import io.everycloud.kit.outbox.Outbox;
 
 /**
  * Stores device writes inside the caller's transaction: latest values, recorded points, last
  * seen, and the events (resource.written.v1 for announced aliases and platform writes,
  * data.routed.v1 per app). Long polls are woken after the commit. Several writes share the
- * statements (JDBC batches), so a batch of writes costs a few round trips and one commit.
+ * statements (one statement per table for the whole group), so a batch of writes costs a few
+ * round trips and one commit.
  */
 @ApplicationScoped
 public class ResourceWriter {
@@ -33,7 +36,7 @@ public class ResourceWriter {
     AgroalDataSource dataSource;
 
     @Inject
-    Outbox outbox;
+    OutboxRows outboxRows;
 
     @Inject
     AfterCommit afterCommit;
@@ -92,31 +95,51 @@ public class ResourceWriter {
                     }
                 }
             }
-            // 2. latest values: a recorded point older than the current value does not replace it
-            List<Object[]> stored = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO resource_value (identity, alias, value, updated_at) "
-                    + "VALUES (?, ?, ?, ?) ON CONFLICT (identity, alias) DO UPDATE SET value = EXCLUDED.value, "
-                    + "updated_at = EXCLUDED.updated_at WHERE resource_value.updated_at <= EXCLUDED.updated_at")) {
-                for (DeviceWrite write : writes) {
-                    for (Point point : write.points()) {
-                        if (refusedPoints.contains(point)) {
-                            continue;
-                        }
-                        s.setString(1, write.identity());
-                        s.setString(2, point.alias());
-                        s.setString(3, point.value());
-                        s.setTimestamp(4, Timestamp.from(point.at()));
-                        s.addBatch();
-                        stored.add(new Object[] { write, point });
+            // 2. latest values, one statement for the group: per alias of a device the newest point
+            // (the later write on a tie), and a point older than the stored value does not replace it
+            Map<String, Object[]> latest = new LinkedHashMap<>();
+            for (DeviceWrite write : writes) {
+                for (Point point : write.points()) {
+                    if (refusedPoints.contains(point)) {
+                        continue;
+                    }
+                    String key = write.identity() + '\t' + point.alias();
+                    Object[] before = latest.get(key);
+                    if (before == null || !((Point) before[1]).at().isAfter(point.at())) {
+                        latest.put(key, new Object[] { write, point });
                     }
                 }
-                if (!stored.isEmpty()) {
-                    int[] counts = s.executeBatch();
-                    for (int i = 0; i < counts.length; i++) {
-                        if (counts[i] > 0) {
-                            DeviceWrite write = (DeviceWrite) stored.get(i)[0];
-                            Point point = (Point) stored.get(i)[1];
-                            changed.add(new ResourceValue(write.identity(), point.alias(), point.value(), point.at()));
+            }
+            if (!latest.isEmpty()) {
+                int n = latest.size();
+                String[] identities = new String[n];
+                String[] aliases = new String[n];
+                String[] values = new String[n];
+                Long[] micros = new Long[n];
+                int i = 0;
+                for (Object[] entry : latest.values()) {
+                    Point point = (Point) entry[1];
+                    identities[i] = ((DeviceWrite) entry[0]).identity();
+                    aliases[i] = point.alias();
+                    values[i] = point.value();
+                    micros[i] = point.at().getEpochSecond() * 1_000_000L + point.at().getNano() / 1_000;
+                    i++;
+                }
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO resource_value (identity, alias, value, updated_at) "
+                        + "SELECT v.identity, v.alias, v.value, TIMESTAMPTZ 'epoch' + v.us * INTERVAL '1 microsecond' "
+                        + "FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS v (identity, alias, value, us) "
+                        + "ON CONFLICT (identity, alias) DO UPDATE SET value = EXCLUDED.value, "
+                        + "updated_at = EXCLUDED.updated_at WHERE resource_value.updated_at <= EXCLUDED.updated_at "
+                        + "RETURNING identity, alias")) {
+                    s.setArray(1, c.createArrayOf("text", identities));
+                    s.setArray(2, c.createArrayOf("text", aliases));
+                    s.setArray(3, c.createArrayOf("text", values));
+                    s.setArray(4, c.createArrayOf("bigint", micros));
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            Object[] entry = latest.get(rs.getString(1) + '\t' + rs.getString(2));
+                            Point point = (Point) entry[1];
+                            changed.add(new ResourceValue(rs.getString(1), point.alias(), point.value(), point.at()));
                         }
                     }
                 }
@@ -153,19 +176,21 @@ public class ResourceWriter {
         } catch (SQLException e) {
             throw new IllegalStateException("could not store device writes: " + e.getMessage(), e);
         }
-        // 5. events, in the same transaction
+        // 5. events, in the same transaction: one outbox statement for the whole group
+        List<Envelope> events = new ArrayList<>();
         for (Object[] entry : storedPoints(writes, refusedPointsOf(refused))) {
             DeviceWrite write = (DeviceWrite) entry[0];
             Point point = (Point) entry[1];
             boolean fromPlatform = RegistryEvents.ResourceWritten.FROM_PLATFORM.equals(write.origin());
             if (fromPlatform || ReservedAliases.ANNOUNCED.contains(point.alias())) {
-                outbox.publish(write.identity(), new RegistryEvents.ResourceWritten(write.identity(), point.alias(),
-                        point.value(), write.origin(), point.at()));
+                events.add(Envelope.of(write.identity(), new RegistryEvents.ResourceWritten(write.identity(), point.alias(),
+                        point.value(), write.origin(), point.at())));
             }
             for (RegistryEvents.DataRouted routed : point.routed()) {
-                outbox.publish(write.identity(), routed);
+                events.add(Envelope.of(write.identity(), routed));
             }
         }
+        outboxRows.insert(events);
         if (!changed.isEmpty()) {
             afterCommit.run(() -> changed.forEach(polls::wake));
         }

@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalDataSource;
+import io.everycloud.registry.deviceapi.DeviceTokenCache;
 
 /** The device_tag table: one row per (device, name, value). */
 @ApplicationScoped
@@ -23,6 +24,9 @@ public class TagRepository {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    DeviceTokenCache tokens;
 
     /** All tags of a device, names sorted, values sorted. */
     public Map<String, List<String>> tagsOf(String identity) {
@@ -76,6 +80,7 @@ public class TagRepository {
         if (values.isEmpty()) {
             return;
         }
+        appsChanging(identity, name);
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement(
                         "INSERT INTO device_tag (identity, name, value) SELECT ?, ?, unnest(?::text[]) ON CONFLICT DO NOTHING")) {
@@ -98,6 +103,7 @@ public class TagRepository {
     public int remove(String identity, String name, String value) {
         String sql = value == null ? "DELETE FROM device_tag WHERE identity = ? AND name = ?"
                 : "DELETE FROM device_tag WHERE identity = ? AND name = ? AND value = ?";
+        appsChanging(identity, name);
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, identity);
             s.setString(2, name);
@@ -110,7 +116,14 @@ public class TagRepository {
         }
     }
 
-    /** Adds tags for many devices (CSV import): one batch. */
+    /** The apps of a device are part of its cached token ({@link DeviceTokenCache}): drop it everywhere. */
+    private void appsChanging(String identity, String name) {
+        if (Tags.APPS.equals(name)) {
+            tokens.changed(identity);
+        }
+    }
+
+    /** Adds tags for many devices (CSV import, new devices without a token): one batch. */
     public void addAll(Connection c, List<String[]> rows) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "INSERT INTO device_tag (identity, name, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
