@@ -65,5 +65,18 @@ public interface PortalConfig {
         /** How long a session lives without use. */
         @WithDefault("P1D")
         Duration idleTimeout();
+
+        /**
+         * AES key (base64 of 16, 24 or 32 bytes, e.g. from a Secret) encrypting the tokens kept with
+         * sessions; generated at start when not set (then sessions end when the portal restarts).
+         */
+        java.util.Optional<String> tokenKey();
+
+        /** Id of {@code token-key}, stored with every encrypted token so that keys can rotate. */
+        @WithDefault("k1")
+        String tokenKeyId();
+
+        /** Earlier keys, still decrypting the sessions they encrypted: {@code <id>:<base64>,...}. */
+        java.util.Optional<java.util.List<String>> previousTokenKeys();
     }
 }

@@ -25,7 +25,8 @@ import io.quarkus.scheduler.Scheduled;
 
 /**
  * Server-side sessions behind an HttpOnly cookie: the browser holds a random secret, the
- * database holds its hash with the user's tokens and the CSRF token of the session's forms.
+ * database holds its hash with the user's tokens (encrypted by {@link TokenCipher}) and the CSRF
+ * token of the session's forms.
  */
 @ApplicationScoped
 public class SessionService {
@@ -44,6 +45,9 @@ public class SessionService {
 
     @Inject
     ServicesClient services;
+
+    @Inject
+    TokenCipher cipher;
 
     /** A fresh session together with the secret to put in the cookie. */
     public record Opened(PortalSession session, String cookieSecret) {
@@ -128,20 +132,37 @@ public class SessionService {
         if (row == null || row.accessToken == null) {
             return Optional.empty();
         }
-        if (row.accessExpiresAt != null && row.accessExpiresAt.minus(REFRESH_AHEAD).isBefore(Instant.now())) {
-            if (row.refreshToken == null) {
+        Optional<String> access = cipher.decrypt(row.accessToken, row.idHash);
+        if (access.isEmpty()) {
+            // encrypted with a key this portal no longer has (restart without a configured key,
+            // a retired key) or changed in the database: the session cannot be used
+            LOG.debugf("a session's tokens could not be decrypted; signing it out");
+            signOutRow(row);
+            return Optional.empty();
+        }
+        boolean expiring = row.accessExpiresAt != null && row.accessExpiresAt.minus(REFRESH_AHEAD).isBefore(Instant.now());
+        if (expiring) {
+            Optional<String> refresh = cipher.decrypt(row.refreshToken, row.idHash);
+            if (refresh.isEmpty()) {
                 signOutRow(row);
                 return Optional.empty();
             }
             try {
-                store(row, services.refresh(row.refreshToken));
+                Tokens tokens = services.refresh(refresh.get());
+                store(row, tokens);
+                return Optional.of(tokens.accessToken());
             } catch (UpstreamException e) {
                 LOG.debugf("refreshing a session failed: %s", e.message());
                 signOutRow(row);
                 return Optional.empty();
             }
         }
-        return Optional.of(row.accessToken);
+        if (cipher.needsReencryption(row.accessToken) || cipher.needsReencryption(row.refreshToken)) {
+            // after a key rotation: move the session to the current key
+            row.accessToken = cipher.encrypt(access.get(), row.idHash);
+            row.refreshToken = cipher.decrypt(row.refreshToken, row.idHash).map(t -> cipher.encrypt(t, row.idHash)).orElse(null);
+        }
+        return access;
     }
 
     /** Ends the session and revokes its refresh token at user-service. */
@@ -149,11 +170,9 @@ public class SessionService {
     public void signOut(PortalSession session) {
         PortalSessionEntity row = entityManager.find(PortalSessionEntity.class, session.idHash());
         if (row != null) {
-            String refresh = row.refreshToken;
+            Optional<String> refresh = cipher.decrypt(row.refreshToken, row.idHash);
             entityManager.remove(row);
-            if (refresh != null) {
-                services.revoke(refresh);
-            }
+            refresh.ifPresent(services::revoke);
         }
     }
 
@@ -173,10 +192,10 @@ public class SessionService {
         row.accessExpiresAt = null;
     }
 
-    private static void store(PortalSessionEntity row, Tokens tokens) {
-        row.accessToken = tokens.accessToken();
+    private void store(PortalSessionEntity row, Tokens tokens) {
+        row.accessToken = cipher.encrypt(tokens.accessToken(), row.idHash);
         if (tokens.refreshToken() != null) {
-            row.refreshToken = tokens.refreshToken();
+            row.refreshToken = cipher.encrypt(tokens.refreshToken(), row.idHash);
         }
         row.accessExpiresAt = Instant.now().plusSeconds(tokens.expiresInSeconds());
         row.lastUsedAt = Instant.now();
