@@ -48,12 +48,10 @@ final class ServiceProcess {
     void start(Path repo, Path appsDir, Map<String, String> environment) throws IOException {
         Path app = snapshot(repo.resolve(module).resolve("target/quarkus-app"), appsDir.resolve(name));
         Path jar = app.resolve("quarkus-run.jar");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // Six JVMs share one machine with Kafka and PostgreSQL: small heaps, quick start.
-                "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Djava.awt.headless=true",
-                "-jar", jar.toString()));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions(name));
+        command.addAll(List.of("-Djava.awt.headless=true", "-jar", jar.toString()));
         Files.createDirectories(logFile.getParent());
         Files.writeString(logFile, "", StandardCharsets.UTF_8); // one run per log file; the previous run's log is replaced
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -63,6 +61,28 @@ final class ServiceProcess {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().putAll(environment);
         process = builder.start();
+    }
+
+    /**
+     * The JVM options of one service (by its suite name). Six JVMs share one machine with Kafka and
+     * PostgreSQL: small heaps with the serial collector (the heap grows only as needed and is
+     * compacted), small thread stacks, and for every service but the registry only the C1 compiler
+     * (quicker start, smaller code cache; the registry keeps C2 for the device API's throughput).
+     * Measured with {@code deploy/bench/startup.sh} (docs/benchmarks.md), which reads them from here.
+     */
+    static List<String> jvmOptions(String name) {
+        List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xss512k", "-XX:MaxMetaspaceSize=192m"));
+        if (name.equals("device-registry")) {
+            options.addAll(List.of("-Xmx256m", "-XX:ReservedCodeCacheSize=96m"));
+        } else {
+            options.addAll(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=48m"));
+        }
+        return options;
+    }
+
+    /** Prints the JVM options of the service named by the argument (for deploy/bench/startup.sh). */
+    public static void main(String[] args) {
+        System.out.println(String.join(" ", jvmOptions(args.length == 0 ? "" : args[0])));
     }
 
     static Path snapshot(Path source, Path target) throws IOException {
