@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Claims per second, their latency, and claim -> registry shows the owner (issue 11, item 5).
+# Run `deploy/bench/claims.sh --help` for what it does and its options.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+KEEP=false
+
+usage() {
+  cat <<USAGE
+Usage: deploy/bench/claims.sh [--claims N] [--connections C] [--duration S] [--keep] [--help]
+
+With its own PostgreSQL (durable, a database per service), Kafka and token issuer on free ports,
+runs the PACKAGED registry and claim-service (both trusting the bench's issuer, which mints N user
+tokens, one fresh user each). Devices come the product's way: CSV imports into the registry
+(POST /api/devices/import, at most 10,000 lines each, identity,claim_code,expires; timed), whose
+registry.device.v1 events build claim-service's projection (the script waits until claim-service
+knows every code). Then wrk -t2 -c<C> -d<S>s posts POST /api/claims {code} (deploy/bench/claims.lua):
+user i claims code i (one device each, never twice), each from its own client address
+(X-Forwarded-For, as the gateway sets it), after 5 s of warm-up on codes the run does not use.
+Reported: claims/s, p50/p95/p99, the answers that were not 200, and the time from claim-service's
+decision (its ledger entry) to the registry's tags-changed event with the owner
+(deploy/bench/OwnerVisible.java: claim.ownership.v1 -> registry -> its outbox -> Kafka); RSS.
+wrk is a closed loop: C claims in flight at any time; the rate is what C connections get.
+
+Targets (issue 11): 500 claims/s with p99 < 100 ms; claim -> registry shows the owner p99 < 500 ms.
+Prerequisites: ./mvnw -B -ntp install -DskipTests, wrk, curl, psql. ~5 min.
+Environment: BENCH_JVM_CLAIM, BENCH_JVM_REGISTRY (or BENCH_JAVA_OPTS for both): JVM options,
+e.g. BENCH_JVM_CLAIM=-XX:StartFlightRecording=filename=/tmp/claims.jfr to profile claim-service.
+USAGE
+}
+
+CLAIMS=15000
+CONNECTIONS=32
+DURATION=20
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --claims) CLAIMS=$2; shift 2 ;;
+    --connections) CONNECTIONS=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --keep) KEEP=true; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+
+source "$REPO/deploy/bench/suite-lib.sh"
+check_suite_prerequisites registry claim -- wrk
+suite_setup_work
+start_suite_infra "$CLAIMS"
+start_service registry; start_service claim
+await_ready registry; await_ready claim
+token() { cat "$WORK/infra/oem.token"; }
+
+# devices: CSV imports of at most 10,000 lines (registry.importing.max-lines)
+expires=$(( $(date +%s) + 365 * 86400 ))
+seq -f "clm-%07g" 1 "$CLAIMS" | awk '{ printf "K%s-%05d-Q7W\t%s\n", substr($1, 5), NR * 7 % 99991, $1 }' >"$WORK/codes.txt"
+split -l 10000 -d "$WORK/codes.txt" "$WORK/part-"
+IMPORTS=""
+for part in "$WORK"/part-*; do
+  { echo "identity,claim_code,expires"; awk -F'\t' -v e="$expires" '{ print $2 "," $1 "," e }' "$part"; } >"$part.csv"
+  lines=$(grep -c . "$part")
+  before=$(load); t0=$(date +%s.%N)
+  answer=$(curl -s --max-time 600 -X POST -H "Authorization: Bearer $(token)" -H "Content-Type: text/csv" \
+    --data-binary @"$part.csv" -w ' HTTP %{http_code}' "$(url_of registry)/api/devices/import")
+  s=$(echo "$(date +%s.%N) - $t0" | bc)
+  IMPORTS+="    $lines lines in $(printf '%.2f' "$s")s = $(printf '%.0f' "$(echo "$lines / $s" | bc -l)")/s, answer $(echo "$answer" | head -c 100), load $before -> $(load)"$'\n'
+  say "import: $lines lines in $(printf '%.2f' "$s")s ($answer)"
+done
+t0=$(date +%s.%N)
+for _ in $(seq 1 600); do
+  known=$(psql -qtA "$PG/claim" -c "SELECT count(*) FROM claim_code")
+  [[ "$known" -ge "$CLAIMS" ]] && break
+  sleep 1
+done
+[[ "$known" -ge "$CLAIMS" ]] || { echo "claim-service knows only $known of $CLAIMS codes after 600 s" >&2; exit 1; }
+PROJECTION_S=$(printf '%.1f' "$(echo "$(date +%s.%N) - $t0" | bc)")
+say "claim-service knows all $CLAIMS codes (${PROJECTION_S}s after the last import answered)"
+sleep 5
+RSS_BEFORE="claim $(rss_mb "${SVC_PID[claim]}") MB, registry $(rss_mb "${SVC_PID[registry]}") MB"
+
+# "token TAB code" per line: the last 2,000 for the warm-up, the rest for the run
+paste <(cut -f2 "$WORK/infra/users.txt") <(cut -f1 "$WORK/codes.txt") >"$WORK/claims.txt"
+tail -2000 "$WORK/claims.txt" >"$WORK/warm.txt"; head -n $(( CLAIMS - 2000 )) "$WORK/claims.txt" >"$WORK/run.txt"
+say "warm-up: 5 s"
+say "  $(wrk -t2 -c8 -d5s --timeout 10s -s "$BENCH/claims.lua" "$(url_of claim)" -- "$WORK/warm.txt" 2 | grep '^RESULT')"
+sleep 2
+say "claims: wrk -t2 -c$CONNECTIONS -d${DURATION}s"
+BEFORE=$(load)
+RESULT=$(timeout 600 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$BENCH/claims.lua" "$(url_of claim)" -- "$WORK/run.txt" 2 | grep '^RESULT')
+AFTER=$(load)
+say "$RESULT"
+RSS_AFTER="claim $(rss_mb "${SVC_PID[claim]}") MB, registry $(rss_mb "${SVC_PID[registry]}") MB"
+psql -qtA -F $'\t' "$PG/claim" -c "SELECT identity, user_id, (extract(epoch FROM recorded_at) * 1000)::bigint FROM ownership_ledger WHERE action = 'claimed'" >"$WORK/ledger.txt"
+say "claims in claim-service's ledger: $(grep -c . "$WORK/ledger.txt"); reading registry.device.v1"
+VISIBLE=$(java -cp "$CP" "$BENCH/OwnerVisible.java" "$KAFKA_BOOTSTRAP" "$WORK/ledger.txt" 2>"$WORK/owner-visible.log" | grep '^RESULT')
+owners=$(psql -qtA "$PG/registry" -c "SELECT count(*) FROM device_tag WHERE name = 'users'")
+
+cat <<REPORT
+RESULT claims $(date -u +%Y-%m-%dT%H:%MZ) $(measured registry claim) | $(machine)
+  ready: registry ${SVC_READY_S[registry]}s, claim ${SVC_READY_S[claim]}s (started together)
+  imports (POST /api/devices/import):
+${IMPORTS}  claim-service projection complete ${PROJECTION_S}s after the last import
+  claims (wrk -t2 -c$CONNECTIONS -d${DURATION}s): ${RESULT#RESULT } load "$BEFORE" -> "$AFTER"
+  ${VISIBLE#RESULT }
+  claims in claim-service's ledger: $(grep -c . "$WORK/ledger.txt"); devices with an owner in the registry: $owners
+  RSS before: $RSS_BEFORE; after: $RSS_AFTER
+REPORT
