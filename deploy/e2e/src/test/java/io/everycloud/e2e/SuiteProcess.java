@@ -55,11 +55,18 @@ final class SuiteProcess {
     }
 
     void start(Map<String, String> environment) throws Exception {
+        start(environment, List.of());
+    }
+
+    /** Starts with more launcher options (e.g. {@code --controls}, FaultsIT). */
+    void start(Map<String, String> environment, List<String> options) throws Exception {
         long portsDeadline = System.nanoTime() + PORTS_FREE_TIMEOUT.toNanos();
         while (true) {
             awaitFreePorts(portsDeadline);
             Files.createDirectories(output.getParent());
-            ProcessBuilder builder = new ProcessBuilder(repo.resolve("deploy/local/run").toString(), "--no-build", "--fresh", "--data", data.toString())
+            List<String> command = new ArrayList<>(List.of(repo.resolve("deploy/local/run").toString(), "--no-build", "--fresh", "--data", data.toString()));
+            command.addAll(options);
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(repo.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile())
