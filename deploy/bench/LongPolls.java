@@ -71,9 +71,9 @@ public class LongPolls {
         long rssHeldMb = rssMb(registryPid);
         int answeredEarly = answeredAt.size();
 
-        // warm-up: the first platform writes fetch the issuer's keys and run cold code; they write an
-        // alias nobody polls, so they wake nothing
-        for (int k = 0; k < 20; k++) {
+        // warm-up: the first platform writes fetch the issuer's keys and run cold code (on a loaded
+        // machine the JIT needs more than a few dozen); they write an alias nobody polls, so they wake nothing
+        for (int k = 0; k < 200; k++) {
             client.send(HttpRequest.newBuilder(URI.create(base + "/api/devices/" + devices.get(0)[0] + "/resources/bench_warm"))
                     .header("Authorization", "Bearer " + oem).header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(60)).PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"w\"}")).build(),

@@ -84,10 +84,13 @@ public class DeviceApiResource {
         return Response.ok(Long.toString(Instant.now().getEpochSecond()), "text/plain; charset=utf-8").build();
     }
 
-    /** Read (200 with the aliases that have values, 204 when none) or long poll one alias. */
+    /**
+     * Read (200 with the aliases that have values, 204 when none) or long poll one alias. The
+     * token check and the read run on a worker thread; a held poll is answered by the thread
+     * that commits the write (then the event loop), with no worker thread in between.
+     */
     @GET
     @Path(ALIAS_PATH)
-    @Blocking
     public Uni<Response> read(@Context HttpServerRequest request, @HeaderParam(DeviceAuth.HEADER) String token,
             @HeaderParam("Request-Timeout") String requestTimeout, @HeaderParam("If-Modified-Since") String ifModifiedSince) {
         List<String> aliases = aliases(request.query());
@@ -99,11 +102,11 @@ public class DeviceApiResource {
         if (timeout != null && aliases.size() != 1) {
             throw ProblemException.badRequest("query", "a long poll (Request-Timeout) waits for exactly one alias");
         }
-        var device = auth.authenticate(token);
-        if (timeout == null) {
-            return Uni.createFrom().item(answer(resources.read(device.identity(), aliases), aliases));
-        }
-        return longPoll(device.identity(), aliases.get(0), timeout, since);
+        return Uni.createFrom().item(() -> auth.authenticate(token))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .flatMap(device -> timeout == null
+                        ? Uni.createFrom().item(answer(resources.read(device.identity(), aliases), aliases))
+                        : longPoll(device.identity(), aliases.get(0), timeout, since));
     }
 
     /**
