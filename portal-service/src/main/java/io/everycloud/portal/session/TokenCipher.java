@@ -32,8 +32,11 @@ import io.everycloud.portal.PortalConfig;
  * still decrypt until the sessions they encrypted are gone. The session's id hash is the
  * associated data: a value copied into another session's row does not decrypt.
  *
- * <p>Without a configured key one is generated at start (the local suite, tests): sessions then
- * end when the portal restarts, and replicas cannot read each other's sessions.
+ * <p>Without a configured key, the key is derived from the database password (HMAC-SHA256), which
+ * every replica of the portal has and a dump or backup of the data does not: replicas share
+ * sessions and restarts keep them. A dedicated key from a Secret ({@code PORTAL_SESSION_TOKEN_KEY})
+ * is better (changing the database password then does not sign everybody out). Without either,
+ * a key is generated for the process.
  */
 @ApplicationScoped
 public class TokenCipher {
@@ -54,7 +57,33 @@ public class TokenCipher {
     @PostConstruct
     void init() {
         PortalConfig.Session session = config.session();
-        configure(session.tokenKey(), session.tokenKeyId(), session.previousTokenKeys().orElse(List.of()));
+        Optional<String> key = session.tokenKey().filter(k -> !k.isBlank());
+        String keyId = session.tokenKeyId();
+        if (key.isEmpty()) {
+            Optional<String> password = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                    .getOptionalValue("quarkus.datasource.password", String.class).filter(p -> !p.isEmpty());
+            if (password.isPresent()) {
+                key = Optional.of(derivedKey(password.get()));
+                keyId = DERIVED_KEY_ID;
+                LOG.info("portal.session.token-key is not set: session tokens are encrypted with a key derived from the"
+                        + " database password; set PORTAL_SESSION_TOKEN_KEY from a Secret for a key of their own");
+            }
+        }
+        configure(key, keyId, session.previousTokenKeys().orElse(List.of()));
+    }
+
+    /** Key id of the key derived from the database password. */
+    static final String DERIVED_KEY_ID = "db";
+
+    /** A 256-bit AES key (base64) derived from a shared secret: HMAC-SHA256 under the secret of a fixed label. */
+    static String derivedKey(String secret) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return Base64.getEncoder().encodeToString(mac.doFinal("everycloud portal session token key v1".getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
     }
 
     /**
@@ -72,9 +101,9 @@ public class TokenCipher {
             random.nextBytes(generated);
             currentKeyId = "gen" + Integer.toHexString(random.nextInt(0x1000000));
             keys.put(currentKeyId, new SecretKeySpec(generated, "AES"));
-            LOG.warn("portal.session.token-key is not set: a key was generated for this process. Sessions end when the portal"
-                    + " restarts and replicas cannot share them; set PORTAL_SESSION_TOKEN_KEY (base64 of 32 random bytes)"
-                    + " from a Secret in production.");
+            LOG.warn("portal.session.token-key is not set and there is no database password: a key was generated for this"
+                    + " process. Sessions end when the portal restarts and replicas cannot share them; set"
+                    + " PORTAL_SESSION_TOKEN_KEY (base64 of 32 random bytes) from a Secret.");
         }
         for (String entry : previous) {
             if (entry.isBlank()) {

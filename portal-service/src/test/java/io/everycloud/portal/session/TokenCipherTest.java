@@ -75,6 +75,17 @@ class TokenCipherTest {
     }
 
     @Test
+    void replicasWithTheSameDatabasePasswordShareTheDerivedKeyAndOthersCannotRead() {
+        String stored = cipher(TokenCipher.derivedKey("db-password-1"), TokenCipher.DERIVED_KEY_ID).encrypt(TOKEN, "s");
+        assertThat(stored).startsWith("v1.db.");
+        assertThat(cipher(TokenCipher.derivedKey("db-password-1"), TokenCipher.DERIVED_KEY_ID).decrypt(stored, "s"))
+                .as("another replica, or the portal after a restart").contains(TOKEN);
+        assertThat(cipher(TokenCipher.derivedKey("db-password-2"), TokenCipher.DERIVED_KEY_ID).decrypt(stored, "s")).isEmpty();
+        assertThat(TokenCipher.derivedKey("db-password-1")).isNotEqualTo(Base64.getEncoder().encodeToString(
+                "db-password-1".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void malformedKeysStopTheStartNamingTheSetting() {
         assertThatThrownBy(() -> cipher("not base64 !", "k1")).hasMessageContaining("portal.session.token-key");
         assertThatThrownBy(() -> cipher(Base64.getEncoder().encodeToString(new byte[10]), "k1"))
