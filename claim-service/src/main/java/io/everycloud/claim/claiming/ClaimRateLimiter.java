@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,9 +47,9 @@ public class ClaimRateLimiter {
         long windowMillis = window.toMillis();
         Instant windowStart = Instant.ofEpochMilli(now.toEpochMilli() / windowMillis * windowMillis);
         Reservation reservation = new Reservation("user:" + userId, "address:" + address, windowStart);
-        int byUser = add(reservation.userBucket(), windowStart, 1);
-        int byAddress = add(reservation.addressBucket(), windowStart, 1);
-        if (byUser > config.rateLimit().perUser() || byAddress > config.rateLimit().perAddress()) {
+        Map<String, Integer> counts = add(reservation, 1);
+        if (counts.get(reservation.userBucket()) > config.rateLimit().perUser()
+                || counts.get(reservation.addressBucket()) > config.rateLimit().perAddress()) {
             // thrown inside the transaction: the refused attempt is rolled back and does not count
             throw ProblemException.tooManyRequests(Duration.between(now, windowStart.plus(window)));
         }
@@ -57,8 +59,7 @@ public class ClaimRateLimiter {
     /** Gives a successful attempt back, in the caller's transaction (committed with the claim it refunds). */
     @Transactional
     public void refund(Reservation reservation) {
-        add(reservation.userBucket(), reservation.windowStart(), -1);
-        add(reservation.addressBucket(), reservation.windowStart(), -1);
+        add(reservation, -1);
     }
 
     @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -74,21 +75,33 @@ public class ClaimRateLimiter {
         }
     }
 
-    private int add(String bucket, Instant windowStart, int delta) {
+    /**
+     * Adds delta to both buckets of the reservation in one statement (one round trip; the user's
+     * row is locked before the address's, always in that order) and returns each bucket's count.
+     */
+    private Map<String, Integer> add(Reservation reservation, int delta) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("""
-                        INSERT INTO claim_attempt_window (bucket, window_start, attempts) VALUES (?, ?, GREATEST(?, 0))
+                        INSERT INTO claim_attempt_window (bucket, window_start, attempts)
+                        VALUES (?, ?, GREATEST(?, 0)), (?, ?, GREATEST(?, 0))
                         ON CONFLICT (bucket, window_start)
                         DO UPDATE SET attempts = GREATEST(claim_attempt_window.attempts + ?, 0)
-                        RETURNING attempts""")) {
-            s.setString(1, bucket);
-            s.setTimestamp(2, Timestamp.from(windowStart));
+                        RETURNING bucket, attempts""")) {
+            Timestamp windowStart = Timestamp.from(reservation.windowStart());
+            s.setString(1, reservation.userBucket());
+            s.setTimestamp(2, windowStart);
             s.setInt(3, delta);
-            s.setInt(4, delta);
+            s.setString(4, reservation.addressBucket());
+            s.setTimestamp(5, windowStart);
+            s.setInt(6, delta);
+            s.setInt(7, delta);
+            Map<String, Integer> counts = new HashMap<>();
             try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getInt(2));
+                }
             }
+            return counts;
         } catch (SQLException e) {
             throw new IllegalStateException("could not count claim attempts", e);
         }
