@@ -62,6 +62,50 @@ final class PublicApi {
         return answer.json().path("access_token").asText();
     }
 
+    /** The client-credentials grant of an application client; the access token. */
+    String appToken(String clientId, String clientSecret) {
+        Answer answer = send(HttpRequest.newBuilder(URI.create(address + "/oauth/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(DeviceSimulator.form(Map.of(
+                        "grant_type", "client_credentials", "client_id", clientId, "client_secret", clientSecret)))));
+        if (answer.status() != 200) {
+            throw new AssertionError("client-credentials grant of " + clientId + " answered " + answer);
+        }
+        return answer.json().path("access_token").asText();
+    }
+
+    /** A binary answer (images, ZIP files) with its headers. */
+    record Download(int status, byte[] body, HttpResponse<byte[]> raw) {
+        String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            String type = header("Content-Type");
+            return status + " " + type + " " + (type != null && (type.contains("json") || type.startsWith("text"))
+                    ? text() : body.length + " bytes");
+        }
+    }
+
+    Download download(String path, String token) {
+        return sendBytes(request(path, token).setHeader("Accept", "*/*").GET());
+    }
+
+    Download postForDownload(String path, String token, Object body) {
+        return sendBytes(request(path, token).setHeader("Accept", "*/*").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json(body))));
+    }
+
+    /** A page as a browser asks for it (Accept: text/html). */
+    Answer page(String path) {
+        return send(HttpRequest.newBuilder(URI.create(address + path)).header("Accept", "text/html").GET());
+    }
+
     Answer get(String path, String token) {
         return send(request(path, token).GET());
     }
@@ -78,6 +122,14 @@ final class PublicApi {
 
     Answer postRaw(String path, String token, String contentType, byte[] body) {
         return send(request(path, token).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    Answer putRaw(String path, String token, String contentType, byte[] body) {
+        return send(request(path, token).header("Content-Type", contentType).PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    Answer delete(String path, String token) {
+        return send(request(path, token).DELETE());
     }
 
     private HttpRequest.Builder request(String path, String token) {
@@ -100,6 +152,18 @@ final class PublicApi {
         try {
             HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body(), response);
+        } catch (IOException e) {
+            throw new AssertionError("request failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    static Download sendBytes(HttpRequest.Builder request) {
+        try {
+            HttpResponse<byte[]> response = HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Download(response.statusCode(), response.body(), response);
         } catch (IOException e) {
             throw new AssertionError("request failed: " + e, e);
         } catch (InterruptedException e) {
