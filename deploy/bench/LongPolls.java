@@ -4,7 +4,8 @@
 // Every device holds GET /onep:v1/stack/alias?bench_lp (Request-Timeout 120 s) on its own
 // connection; once the registry reports them held, the platform writes bench_lp of <sample>
 // devices (PUT /api/devices/{identity}/resources/bench_lp, one every 20 ms) and the time from
-// sending the write to the device's poll answering is recorded. Prints one RESULT line.
+// sending the write to the device's poll answering is recorded; between two writes a bare
+// GET /timestamp measures the floor (the machine's HTTP round trip at that moment). Prints one RESULT line.
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -83,6 +84,7 @@ public class LongPolls {
         // platform writes to a sample, spread over the fleet
         ConcurrentHashMap<String, Long> writtenAt = new ConcurrentHashMap<>();
         AtomicInteger writeFailures = new AtomicInteger();
+        java.util.concurrent.ConcurrentLinkedQueue<Double> floorMs = new java.util.concurrent.ConcurrentLinkedQueue<>();
         int step = Math.max(1, devices.size() / Math.max(1, sample));
         for (int k = 0; k < sample; k++) {
             String identity = devices.get(k * step)[0];
@@ -97,7 +99,17 @@ public class LongPolls {
                     System.err.println("write " + identity + ": " + (error != null ? error : response.statusCode() + " " + response.body()));
                 }
             });
-            Thread.sleep(20);
+            // the floor, in the same run: a bare round trip (GET /timestamp: no token, no database)
+            // sent between two writes, on the same client and machine as the writes
+            Thread.sleep(10);
+            long floorSent = System.nanoTime();
+            client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/timestamp")).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+                        if (error == null && response.statusCode() == 200) {
+                            floorMs.add((System.nanoTime() - floorSent) / 1e6);
+                        }
+                    });
+            Thread.sleep(10);
         }
         deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline && !writtenAt.keySet().stream().allMatch(answeredAt::containsKey)) {
@@ -106,14 +118,15 @@ public class LongPolls {
         long rssAfterMb = rssMb(registryPid);
         double[] ms = writtenAt.entrySet().stream().filter(e -> answeredAt.containsKey(e.getKey()))
                 .mapToDouble(e -> (answeredAt.get(e.getKey()) - e.getValue()) / 1e6).sorted().toArray();
+        double[] floor = floorMs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         long answered200 = writtenAt.keySet().stream().filter(id -> Integer.valueOf(200).equals(answerStatus.get(id))).count();
         int unsampledAnswered = (int) answeredAt.keySet().stream().filter(id -> !writtenAt.containsKey(id)).count();
         System.out.printf("RESULT polls=%d held=%d open_s=%.1f poll_errors=%d answered_before_writes=%d sample=%d answered_200=%d"
                 + " write_failures=%d p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f max_ms=%.1f unsampled_answered=%d"
-                + " registry_rss_held_mb=%d registry_rss_after_mb=%d%n",
+                + " registry_rss_held_mb=%d registry_rss_after_mb=%d floor_n=%d floor_p50_ms=%.1f floor_p95_ms=%.1f floor_p99_ms=%.1f%n",
                 devices.size(), held, openSeconds, failed.get(), answeredEarly, sample, answered200, writeFailures.get(),
                 pct(ms, 50), pct(ms, 95), pct(ms, 99), ms.length == 0 ? Double.NaN : ms[ms.length - 1], unsampledAnswered,
-                rssHeldMb, rssAfterMb);
+                rssHeldMb, rssAfterMb, floor.length, pct(floor, 50), pct(floor, 95), pct(floor, 99));
         System.exit(0); // the other polls are abandoned; the registry times them out
     }
 

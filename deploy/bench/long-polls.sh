@@ -18,7 +18,8 @@ free ports (never the local suite's). Once the registry's registry_long_polls_he
 them all, the platform writes bench_lp of S devices spread over the fleet
 (PUT /api/devices/{identity}/resources/bench_lp as the OEM, one every 20 ms) and
 deploy/bench/LongPolls.java records the time from sending each write to its device's answer
-(p50/p95/p99), that no other poll answered, and the registry's RSS with all polls held.
+(p50/p95/p99), that no other poll answered, and the registry's RSS with all polls held; between
+two writes a bare GET /timestamp measures the floor (floor_p50/p95/p99_ms) in the same run.
 Stops everything it started.
 
 Targets (issue 11): 10,000 devices, p99 < 100 ms, registry memory < 1 GB:
