@@ -177,3 +177,11 @@ base64 value for a Secret's data. `helm template` has no cluster, so it always g
 {{- randAlphaNum 32 | b64enc -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+everycloud.sessionTokenKeySecret — name of the Secret with the portal's session token key (and its
+id and retired keys). Takes: root.
+*/}}
+{{- define "everycloud.sessionTokenKeySecret" -}}
+{{- default (printf "%s-portal-session-key" (include "everycloud.fullname" .)) .Values.portal.sessionTokenKey.existingSecret -}}
+{{- end -}}

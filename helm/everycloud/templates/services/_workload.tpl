@@ -85,6 +85,27 @@ data:
       key: {{ $v.tokenSigning.key }}
 {{- end }}
 {{- end }}
+{{- if eq $svc.name "portal" }}
+{{- $tk := $v.portal.sessionTokenKey }}
+{{- $secret := include "everycloud.sessionTokenKeySecret" $root }}
+- name: PORTAL_SESSION_TOKEN_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ $tk.key }}
+- name: PORTAL_SESSION_TOKEN_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ $tk.keyIdKey }}
+      optional: true
+- name: PORTAL_SESSION_PREVIOUS_TOKEN_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ $tk.previousKeysKey }}
+      optional: true
+{{- end }}
 {{- if and (eq $svc.name "notification") $v.mail.existingSecret }}
 - name: QUARKUS_MAILER_USERNAME
   valueFrom:

@@ -18,6 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GoldenRenderingTest {
 
     static final String MASK = "R0VORVJBVEVE"; // base64 of "GENERATED"
+    /** Keys of the Secrets' data that hold random values: passwords, the portal's session token key. */
+    static final java.util.Set<String> GENERATED_KEYS = java.util.Set.of("password", "token-key");
 
     @Test
     void defaultRenderingMatchesTheGoldenFile() throws IOException {
@@ -35,7 +37,7 @@ class GoldenRenderingTest {
                 .isEqualTo(Files.readString(golden));
     }
 
-    /** Generated passwords differ on every render; the golden file holds a fixed placeholder. */
+    /** Generated passwords and keys differ on every render; the golden file holds a fixed placeholder. */
     static String maskGeneratedSecrets(String yaml) {
         List<String> out = new ArrayList<>();
         boolean inSecret = false;
@@ -50,7 +52,7 @@ class GoldenRenderingTest {
                 inData = true;
             } else if (inData && line.startsWith("  ") && line.contains(": ")) {
                 String key = line.substring(0, line.indexOf(": "));
-                if (key.trim().equals("password")) {
+                if (GENERATED_KEYS.contains(key.trim())) {
                     line = key + ": " + MASK;
                 }
             } else if (!line.startsWith("  ")) {

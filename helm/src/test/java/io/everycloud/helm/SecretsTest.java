@@ -49,8 +49,13 @@ class SecretsTest {
         for (Secret secret : rendering.all(Secret.class)) {
             assertThat(secret.getStringData()).as("stringData of %s", secret.getMetadata().getName()).isEmpty();
             assertThat(secret.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
-            String password = decode(secret.getData().get("password"));
-            assertThat(password).as("generated, never from values").matches("[A-Za-z0-9]{32}");
+            if (secret.getMetadata().getName().equals("everycloud-portal-session-key")) {
+                assertThat(Base64.getDecoder().decode(decode(secret.getData().get("token-key"))))
+                        .as("generated AES-256 key, never from values").hasSize(32);
+            } else {
+                String password = decode(secret.getData().get("password"));
+                assertThat(password).as("generated, never from values").matches("[A-Za-z0-9]{32}");
+            }
         }
     }
 
@@ -91,13 +96,95 @@ class SecretsTest {
 
     @Test
     void anExistingSecretIsReferencedAndNothingIsGenerated() {
-        Rendering rendering = Chart.render(Map.of("admin.existingSecret", "acme-admin", "admin.passwordKey", "first-password"));
+        Rendering rendering = Chart.render(Map.of("admin.existingSecret", "acme-admin", "admin.passwordKey", "first-password",
+                "portal.sessionTokenKey.existingSecret", "acme-portal-key"));
 
         assertThat(rendering.all(Secret.class)).isEmpty();
         assertThat(env(rendering, "user", "EVERYCLOUD_ADMIN_PASSWORD").getValueFrom().getSecretKeyRef())
                 .satisfies(ref -> {
                     assertThat(ref.getName()).isEqualTo("acme-admin");
                     assertThat(ref.getKey()).isEqualTo("first-password");
+                });
+    }
+
+    @Test
+    void thePortalsSessionTokenKeyIsGeneratedOnceAndGivenToThePortalOnly() {
+        Rendering rendering = Chart.renderDefaults();
+
+        Secret secret = rendering.get(Secret.class, "everycloud-portal-session-key");
+        assertThat(secret.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
+        assertThat(secret.getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", "portal");
+        byte[] aesKey = Base64.getDecoder().decode(decode(secret.getData().get("token-key")));
+        assertThat(aesKey).as("AES-256 key, base64 as the portal reads it").hasSize(32);
+        assertThat(decode(secret.getData().get("token-key-id"))).isEqualTo("k1");
+        assertThat(secret.getData()).doesNotContainKey("previous-token-keys");
+        assertThat(Chart.render(Map.of()).get(Secret.class, "everycloud-portal-session-key").getData().get("token-key"))
+                .as("a fresh install gets a fresh key").isNotEqualTo(secret.getData().get("token-key"));
+
+        assertThat(env(rendering, "portal", "PORTAL_SESSION_TOKEN_KEY").getValueFrom().getSecretKeyRef()).satisfies(ref -> {
+            assertThat(ref.getName()).isEqualTo("everycloud-portal-session-key");
+            assertThat(ref.getKey()).isEqualTo("token-key");
+            assertThat(ref.getOptional()).isNotEqualTo(Boolean.TRUE);
+        });
+        assertThat(env(rendering, "portal", "PORTAL_SESSION_TOKEN_KEY_ID").getValueFrom().getSecretKeyRef()).satisfies(ref -> {
+            assertThat(ref.getName()).isEqualTo("everycloud-portal-session-key");
+            assertThat(ref.getKey()).isEqualTo("token-key-id");
+            assertThat(ref.getOptional()).isTrue();
+        });
+        assertThat(env(rendering, "portal", "PORTAL_SESSION_PREVIOUS_TOKEN_KEYS").getValueFrom().getSecretKeyRef()).satisfies(ref -> {
+            assertThat(ref.getName()).isEqualTo("everycloud-portal-session-key");
+            assertThat(ref.getKey()).isEqualTo("previous-token-keys");
+            assertThat(ref.getOptional()).isTrue();
+        });
+        for (String other : Chart.SERVICES) {
+            if (!other.equals("portal")) {
+                Container container = rendering.get(Deployment.class, "everycloud-" + other).getSpec().getTemplate().getSpec()
+                        .getContainers().get(0);
+                assertThat(container.getEnv()).as(other).extracting(EnvVar::getName).noneMatch(n -> n.startsWith("PORTAL_SESSION"));
+                assertThat(container.getEnv()).as(other)
+                        .noneMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null
+                                && e.getValueFrom().getSecretKeyRef().getName().equals("everycloud-portal-session-key"));
+            }
+        }
+    }
+
+    @Test
+    void theSessionTokenKeyAndARotationDoneOnItsSecretAreKeptOnUpgrade() {
+        String current = Base64.getEncoder().encodeToString(new byte[32]);
+        String retired = Base64.getEncoder().encodeToString(new byte[16]);
+        FakeKubernetesApi.start().putSecret(Chart.NAMESPACE, "everycloud-portal-session-key",
+                Map.of("token-key", current, "token-key-id", "k2", "previous-token-keys", "k1:" + retired));
+
+        Secret upgraded = Chart.render(Map.of()).get(Secret.class, "everycloud-portal-session-key");
+
+        assertThat(upgraded.getData()).hasSize(3);
+        assertThat(decode(upgraded.getData().get("token-key"))).isEqualTo(current);
+        assertThat(decode(upgraded.getData().get("token-key-id"))).isEqualTo("k2");
+        assertThat(decode(upgraded.getData().get("previous-token-keys"))).isEqualTo("k1:" + retired);
+    }
+
+    @Test
+    void aSessionTokenKeyFromAnExistingSecretIsReferencedAndNoneIsGenerated() {
+        Rendering rendering = Chart.render(Map.of("portal.sessionTokenKey.existingSecret", "acme-portal-key",
+                "portal.sessionTokenKey.key", "aes", "portal.sessionTokenKey.keyIdKey", "aes-id",
+                "portal.sessionTokenKey.previousKeysKey", "aes-retired"));
+
+        assertThat(rendering.all(Secret.class)).extracting(s -> s.getMetadata().getName())
+                .doesNotContain("everycloud-portal-session-key", "acme-portal-key");
+        assertThat(env(rendering, "portal", "PORTAL_SESSION_TOKEN_KEY").getValueFrom().getSecretKeyRef())
+                .satisfies(ref -> {
+                    assertThat(ref.getName()).isEqualTo("acme-portal-key");
+                    assertThat(ref.getKey()).isEqualTo("aes");
+                });
+        assertThat(env(rendering, "portal", "PORTAL_SESSION_TOKEN_KEY_ID").getValueFrom().getSecretKeyRef())
+                .satisfies(ref -> {
+                    assertThat(ref.getName()).isEqualTo("acme-portal-key");
+                    assertThat(ref.getKey()).isEqualTo("aes-id");
+                });
+        assertThat(env(rendering, "portal", "PORTAL_SESSION_PREVIOUS_TOKEN_KEYS").getValueFrom().getSecretKeyRef())
+                .satisfies(ref -> {
+                    assertThat(ref.getName()).isEqualTo("acme-portal-key");
+                    assertThat(ref.getKey()).isEqualTo("aes-retired");
                 });
     }
 

@@ -41,6 +41,7 @@ class ValuesTest {
         assertRefused(Map.of("services.claim.replicas", "two"), "/services/claim/replicas");
         assertRefused(Map.of("networkPolicy.enabled", "yes-please"), "/networkPolicy/enabled");
         assertRefused(Map.of("mail.port", 70000), "/mail/port");
+        assertRefused(Map.of("portal.sessionTokenKey.existingSecret", "Not_A_Name"), "/portal/sessionTokenKey/existingSecret");
     }
 
     @Test
@@ -59,6 +60,8 @@ class ValuesTest {
                 .hasMessageContaining("postgresql.cnpg.scheduledBackup needs postgresql.cnpg.backup");
         assertThatThrownBy(() -> Chart.template(null, Map.of("kafka.bootstrapServers", "")))
                 .hasMessageContaining("kafka.bootstrapServers is required unless kafka.strimzi.enabled");
+        assertThatThrownBy(() -> Chart.template(null, Map.of("portal.sessionTokenKey.keyIdKey", "token-key")))
+                .hasMessageContaining("portal.sessionTokenKey: key, keyIdKey and previousKeysKey must be three different keys");
     }
 
     @Test
