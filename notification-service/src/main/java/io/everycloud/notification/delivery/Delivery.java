@@ -10,6 +10,7 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import io.everycloud.kit.worker.Backoff;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /** One email or webhook delivery: a row of the delivery log and of the senders' queue. */

@@ -8,8 +8,6 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +19,8 @@ import org.jboss.logging.Logger;
 import io.everycloud.notification.NotificationConfig;
 import io.everycloud.notification.account.Recipient;
 import io.everycloud.notification.branding.BrandingService;
+import io.everycloud.kit.worker.Backoff;
+import io.everycloud.kit.worker.WakeableWorker;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -41,6 +41,7 @@ import io.quarkus.runtime.StartupEvent;
 public class MailSender {
 
     private static final Logger LOG = Logger.getLogger(MailSender.class);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     enum Outcome { SENT, SKIPPED, REFUSED, UNAVAILABLE }
 
@@ -56,74 +57,58 @@ public class MailSender {
     @Inject
     DeliveryMetrics metrics;
 
-    private final Semaphore wakeups = new Semaphore(0);
-    private volatile boolean running;
-    private Thread thread;
+    private WakeableWorker worker;
 
     void start(@Observes StartupEvent event) {
-        running = true;
-        thread = new Thread(this::run, "mail-sender");
-        thread.setDaemon(true);
-        thread.start();
+        worker = new WakeableWorker("mail-sender", config.mail().pollInterval(),
+                new Backoff(config.mail().initialBackoff(), config.mail().maxBackoff()), this::round, new WakeableWorker.Listener() {
+                    @Override
+                    public void failed(Exception error, int consecutive, Duration backoff) {
+                        if (error instanceof SmtpUnavailable) {
+                            // the emails wait, not fail: retry as soon as the backoff is over
+                            wake();
+                            if (consecutive == 1) {
+                                LOG.warnf("SMTP server unreachable; emails stay pending, retrying with backoff up to %s",
+                                        config.mail().maxBackoff());
+                            }
+                        } else {
+                            LOG.warnf("mail sender round failed: %s", error.getMessage());
+                        }
+                    }
+
+                    @Override
+                    public void recovered(int failedRounds) {
+                        LOG.info("mail sender: SMTP server reachable again");
+                    }
+                });
+        worker.start();
     }
 
+    /** Stops the sender thread (bounded) before the datasource closes; an email being sent has 5 s to finish. */
     void stop(@Observes ShutdownEvent event) {
-        running = false;
-        wake();
-        if (thread != null) {
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (worker != null) {
+            worker.stop(STOP_GRACE);
         }
     }
 
     /** Asks the sender to look at the delivery log now (called after an event queued emails). */
     public void wake() {
-        wakeups.release();
+        if (worker != null) {
+            worker.wake();
+        }
     }
 
-    private void run() {
-        int outages = 0;
-        while (running) {
-            try {
-                wakeups.tryAcquire(config.mail().pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-                wakeups.drainPermits();
-                if (!running) {
-                    break;
-                }
-                Outcome last;
-                do {
-                    last = sendDue();
-                } while (last == Outcome.SENT && running);
-                if (last == Outcome.UNAVAILABLE) {
-                    outages++;
-                    Duration wait = Backoff.after(outages, config.mail().initialBackoff(), config.mail().maxBackoff());
-                    if (outages == 1) {
-                        LOG.warnf("SMTP server unreachable; emails stay pending, retrying with backoff up to %s", config.mail().maxBackoff());
-                    }
-                    Thread.sleep(wait.toMillis());
-                    wake();
-                } else {
-                    if (outages > 0) {
-                        LOG.info("SMTP server reachable again");
-                    }
-                    outages = 0;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Exception e) {
-                LOG.warnf("mail sender round failed: %s", e.getMessage());
-                try {
-                    Thread.sleep(config.mail().initialBackoff().toMillis());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+    /** Sends due emails while full batches go out; throws {@link SmtpUnavailable} when the server cannot be reached. */
+    private boolean round() {
+        Outcome last = sendDue();
+        if (last == Outcome.UNAVAILABLE) {
+            throw new SmtpUnavailable();
         }
+        return last == Outcome.SENT;
+    }
+
+    private boolean running() {
+        return worker != null && worker.isRunning();
     }
 
     /**
@@ -138,7 +123,7 @@ public class MailSender {
                 .setMaxResults(config.mail().batchSize())
                 .getResultList());
         for (Long seq : due) {
-            if (!running) {
+            if (!running()) {
                 return Outcome.SKIPPED;
             }
             if (QuarkusTransaction.requiringNew().call(() -> sendOne(seq)) == Outcome.UNAVAILABLE) {
@@ -167,7 +152,8 @@ public class MailSender {
         } catch (RuntimeException e) {
             String error = describe(e);
             metrics.attemptFailed(Delivery.EMAIL);
-            if (isUnavailable(e)) {
+            if (isUnavailable(e) || !running()) {
+                // (at shutdown the send is interrupted: not the email's fault either)
                 // Not the email's fault: keep its attempts, note why it waits.
                 row.lastError = "SMTP server unavailable: " + error;
                 return Outcome.UNAVAILABLE;
@@ -205,6 +191,13 @@ public class MailSender {
             }
         }
         return false;
+    }
+
+    /** The SMTP server could not be reached: the round stops and the sender backs off. */
+    static final class SmtpUnavailable extends RuntimeException {
+        SmtpUnavailable() {
+            super("SMTP server unavailable", null, false, false);
+        }
     }
 
     private static String describe(Throwable e) {

@@ -4,13 +4,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +19,8 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.everycloud.kit.worker.Backoff;
+import io.everycloud.kit.worker.WakeableWorker;
 import io.everycloud.notification.NotificationConfig;
 import io.everycloud.notification.delivery.Delivery;
 import io.everycloud.notification.delivery.DeliveryMetrics;
@@ -39,6 +41,9 @@ public class WebhookSender {
 
     private static final Logger LOG = Logger.getLogger(WebhookSender.class);
     private static final int BATCH = 200;
+    /** Waits after a failed round (the database away): 1 s, doubled up to 5 s. */
+    private static final Backoff ROUND_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(5));
+    private static final Duration STOP_GRACE = Duration.ofSeconds(2);
 
     @Inject
     NotificationConfig config;
@@ -46,9 +51,7 @@ public class WebhookSender {
     @Inject
     DeliveryMetrics metrics;
 
-    private final Semaphore wakeups = new Semaphore(0);
-    private volatile boolean running;
-    private Thread thread;
+    private WakeableWorker worker;
     private ExecutorService workers;
     private HttpClient http;
 
@@ -60,51 +63,40 @@ public class WebhookSender {
             t.setDaemon(true);
             return t;
         });
-        running = true;
-        thread = new Thread(this::run, "webhook-sender");
-        thread.setDaemon(true);
-        thread.start();
+        // a delivered head lets the device's next delivery go at once: another round right away
+        worker = new WakeableWorker("webhook-sender", config.webhooks().pollInterval(), ROUND_BACKOFF, () -> round() > 0,
+                new WakeableWorker.Listener() {
+                    @Override
+                    public void failed(Exception error, int consecutive, Duration backoff) {
+                        LOG.warnf("webhook sender round failed: %s", error.getMessage());
+                    }
+                });
+        worker.start();
     }
 
+    /**
+     * Stops the sender before the datasource closes: requests in flight get {@link #STOP_GRACE}, then
+     * they are interrupted and their rows stay pending with their attempts (sent again after a restart).
+     */
     void stop(@Observes ShutdownEvent event) {
-        running = false;
-        wake();
-        if (thread != null) {
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (worker != null) {
+            worker.stop(STOP_GRACE);
         }
         if (workers != null) {
             workers.shutdownNow();
+            try {
+                if (!workers.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("webhook deliveries still running at shutdown");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
     public void wake() {
-        wakeups.release();
-    }
-
-    private void run() {
-        while (running) {
-            try {
-                wakeups.tryAcquire(config.webhooks().pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-                wakeups.drainPermits();
-                while (running && round() > 0) {
-                    // a delivered head lets the device's next delivery go at once
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Exception e) {
-                LOG.warnf("webhook sender round failed: %s", e.getMessage());
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+        if (worker != null) {
+            worker.wake();
         }
     }
 
@@ -176,8 +168,9 @@ public class WebhookSender {
         } catch (java.io.IOException e) {
             error = "the receiver could not be reached: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         } catch (InterruptedException e) {
+            // shutdown: roll back, the delivery stays pending with its attempts
             Thread.currentThread().interrupt();
-            error = "interrupted";
+            throw new IllegalStateException("webhook delivery interrupted at shutdown");
         }
         metrics.attemptFailed(Delivery.WEBHOOK);
         if (row.attemptFailed(error, config.webhooks().maxAttempts(), config.webhooks().initialBackoff(),

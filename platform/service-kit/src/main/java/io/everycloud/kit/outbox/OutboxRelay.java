@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,6 +28,8 @@ import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
 import io.everycloud.kit.config.EveryCloudConfig;
+import io.everycloud.kit.worker.Backoff;
+import io.everycloud.kit.worker.WakeableWorker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,6 +49,10 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     /** Advisory lock key shared by the replicas of one service (each service has its own database). */
     private static final long RELAY_LOCK = 0x0EC0_0B0BL;
+    /** Wait after the first failed round. */
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+    /** How long a round in progress may go on at shutdown before it is interrupted. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     @Inject
     AgroalDataSource dataSource;
@@ -61,11 +66,9 @@ public class OutboxRelay {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    private final Semaphore wakeups = new Semaphore(0);
-    private volatile boolean running;
     private volatile boolean kafkaReachable = true;
     private volatile boolean crashAfterNextSend;
-    private Thread thread;
+    private WakeableWorker worker;
     private KafkaProducer<String, String> producer;
     private Counter sent;
     private Counter failures;
@@ -85,21 +88,33 @@ public class OutboxRelay {
         if (!config.outbox().enabled()) {
             return;
         }
-        running = true;
-        thread = new Thread(this::run, "outbox-relay");
-        thread.setDaemon(true);
-        thread.start();
+        // 200 ms after the first failure, doubled up to outbox.max-backoff (5 s by default)
+        worker = new WakeableWorker("outbox-relay", config.outbox().pollInterval(),
+                new Backoff(FIRST_BACKOFF, config.outbox().maxBackoff()), this::round, new WakeableWorker.Listener() {
+                    @Override
+                    public void failed(Exception error, int consecutive, Duration backoff) {
+                        kafkaReachable = !(error instanceof KafkaSendException);
+                        failures.increment();
+                        if (consecutive == 1) {
+                            LOG.warnf("outbox relay: %s; retrying every %d ms at most", error.getMessage(),
+                                    config.outbox().maxBackoff().toMillis());
+                        } else {
+                            LOG.debugf("outbox relay attempt %d failed: %s", consecutive, error.getMessage());
+                        }
+                    }
+
+                    @Override
+                    public void recovered(int failedRounds) {
+                        LOG.info("outbox relay: Kafka reachable again, pending events sent");
+                    }
+                });
+        worker.start();
     }
 
+    /** Stops the relay thread (bounded) before the datasource and the producer close. */
     void stop(@Observes ShutdownEvent event) {
-        running = false;
-        wake();
-        if (thread != null) {
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (worker != null) {
+            worker.stop(STOP_GRACE);
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
@@ -108,7 +123,9 @@ public class OutboxRelay {
 
     /** Asks the relay to look at the outbox now. */
     public void wake() {
-        wakeups.release();
+        if (worker != null) {
+            worker.wake();
+        }
     }
 
     /** Whether the last attempt to reach Kafka succeeded. */
@@ -121,46 +138,15 @@ public class OutboxRelay {
         crashAfterNextSend = true;
     }
 
-    private void run() {
-        int attempt = 0;
-        while (running) {
-            try {
-                wakeups.tryAcquire(config.outbox().pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-                wakeups.drainPermits();
-                if (!running) {
-                    break;
-                }
-                int relayed;
-                do {
-                    relayed = relayBatch();
-                } while (relayed >= config.outbox().batchSize() && running);
-                if (attempt > 0) {
-                    LOG.info("outbox relay: Kafka reachable again, pending events sent");
-                }
-                attempt = 0;
-                kafkaReachable = true;
-                pruneWhenDue();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Exception e) {
-                attempt++;
-                kafkaReachable = !(e instanceof KafkaSendException);
-                failures.increment();
-                long backoff = Math.min(config.outbox().maxBackoff().toMillis(), 100L << Math.min(attempt, 10));
-                if (attempt == 1) {
-                    LOG.warnf("outbox relay: %s; retrying every %d ms at most", e.getMessage(), config.outbox().maxBackoff().toMillis());
-                } else {
-                    LOG.debugf("outbox relay attempt %d failed: %s", attempt, e.getMessage());
-                }
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
+    /** Relays full batches while there are more, then prunes when due; throws while Kafka or the database fails. */
+    private boolean round() throws SQLException, InterruptedException {
+        int relayed;
+        do {
+            relayed = relayBatch();
+        } while (relayed >= config.outbox().batchSize() && worker.isRunning());
+        kafkaReachable = true;
+        pruneWhenDue();
+        return false;
     }
 
     /** Sends one batch; returns how many rows were relayed. */
