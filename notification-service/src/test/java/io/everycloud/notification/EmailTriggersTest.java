@@ -222,4 +222,45 @@ class EmailTriggersTest {
             given().auth().oauth2(Tokens.oem()).delete("/api/templates/firmware-update-result").then().statusCode(200);
         }
     }
+
+    @Test
+    void anAskOwnersOfferEmailsEachOwnerOfTheDeviceOnce() {
+        UUID ann = UUID.randomUUID();
+        UUID bob = UUID.randomUUID();
+        String annEmail = newAddress();
+        String bobEmail = newAddress();
+        for (Envelope registered : List.of(
+                Envelope.of(ann.toString(), new UserEvents.AccountRegistered(ann, annEmail, "Ann Offer", UserEvents.ORIGIN_OEM,
+                        "active", null, null, Instant.now())),
+                Envelope.of(bob.toString(), new UserEvents.AccountRegistered(bob, bobEmail, "Bob Offer", UserEvents.ORIGIN_OEM,
+                        "active", null, null, Instant.now())))) {
+            EventProbe.send(registered);
+            Eventually.applied(registered.id());
+        }
+        String device = "offer-" + ann.toString().substring(0, 8);
+        Envelope offered = Envelope.of(device, new FirmwareEvents.UpdateOffered(device, UUID.randomUUID(), "3.1.4", "otau-314",
+                "Longer battery life", List.of(ann, bob), Instant.now()));
+        EventProbe.send(offered);
+        EventProbe.send(offered);
+
+        MailSink.ReceivedMail annMail = mail().await(m -> m.to().contains(annEmail), WAIT);
+        MailSink.ReceivedMail bobMail = mail().await(m -> m.to().contains(bobEmail), WAIT);
+        assertThat(annMail.subject()).isEqualTo("Firmware 3.1.4 is offered for your device " + device);
+        assertThat(annMail.html()).contains("Ann Offer", device, "3.1.4", "otau-314", "Longer battery life",
+                "href=\"" + PUBLIC_URL + "/devices\"");
+        assertThat(annMail.text()).contains("decline", PUBLIC_URL + "/devices");
+        assertThat(bobMail.html()).contains("Bob Offer", device);
+        // the event came twice; a later event of the same device shows the duplicate was handled before it
+        Envelope marker = Envelope.of(device, new FirmwareEvents.UpdateStateChanged(device, UUID.randomUUID(), "3.1.4",
+                "REQUESTED", null, ann, false, Instant.now()));
+        EventProbe.send(marker);
+        Eventually.applied(marker.id());
+        Eventually.until("the delivery log settles", () -> given().auth().oauth2(Tokens.oem()).queryParam("to", annEmail)
+                .queryParam("status", "pending").get("/api/notifications").then().extract().path("items.size()").equals(0));
+        assertThat(mail().messagesTo(annEmail)).hasSize(1);
+        given().auth().oauth2(Tokens.oem()).queryParam("to", bobEmail).queryParam("type", "firmware-offer")
+                .get("/api/notifications").then().statusCode(200)
+                .body("items.size()", org.hamcrest.Matchers.is(1))
+                .body("items[0].eventId", org.hamcrest.Matchers.is(offered.id().toString()));
+    }
 }

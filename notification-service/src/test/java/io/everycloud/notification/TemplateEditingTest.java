@@ -38,7 +38,7 @@ class TemplateEditingTest {
     void theOemSeesEveryTypeWithItsVariables() {
         given().auth().oauth2(Tokens.oem()).get("/api/templates").then().statusCode(200)
                 .body("items.type", hasItems("signup", "device-claim-welcome", "password-reset", "firmware-available",
-                        "firmware-update-result"))
+                        "firmware-offer", "firmware-update-result"))
                 .body("nextCursor", is((Object) null));
         given().auth().oauth2(Tokens.oem()).get("/api/templates/signup").then().statusCode(200)
                 .body("subject", is("Confirm your {companyName} account"))
@@ -121,6 +121,22 @@ class TemplateEditingTest {
         given().auth().oauth2(Tokens.oem()).contentType("application/json").body(Map.of("globals", Map.of("email", "x")))
                 .put("/api/templates/globals").then().statusCode(400)
                 .body("errors[0].field", is("globals.email"));
+    }
+
+    @Test
+    void theOfferEmailPreviewsWithItsSampleDataOrTheGivenData() {
+        given().auth().oauth2(Tokens.oem()).get("/api/templates/firmware-offer").then().statusCode(200)
+                .body("enabled", is(true))
+                .body("dataVariables", hasItems("email", "name", "identity", "version", "packageName", "description"));
+        given().auth().oauth2(Tokens.oem()).contentType("application/json").body("{}")
+                .post("/api/templates/firmware-offer/preview").then().statusCode(200)
+                .body("subject", is("Firmware 1.0.1 is offered for your device sample-device-001"))
+                .body("html", org.hamcrest.Matchers.containsString("Bug fixes and improvements"));
+        given().auth().oauth2(Tokens.oem()).contentType("application/json")
+                .body(java.util.Map.of("data", java.util.Map.of("identity", "gw-<7>", "version", "2.0.0")))
+                .post("/api/templates/firmware-offer/preview").then().statusCode(200)
+                .body("subject", is("Firmware 2.0.0 is offered for your device gw-<7>"))
+                .body("html", org.hamcrest.Matchers.containsString("gw-&lt;7&gt;"));
     }
 
     @Test

@@ -12,7 +12,7 @@ import io.everycloud.firmware.update.UpdateRequests;
 import io.everycloud.kit.problem.ProblemException;
 import io.everycloud.kit.security.Roles;
 
-/** A device's firmware for its owner or the OEM: installed version, state, versions to choose from, history. */
+/** A device's firmware for its owner or the OEM: installed version, state, versions to choose from, offers, history; choosing or declining a version. */
 @Path("/api/firmware/devices/{identity}")
 @RolesAllowed({ Roles.OEM, Roles.USER })
 public class DeviceFirmwareResource {
@@ -36,5 +36,15 @@ public class DeviceFirmwareResource {
             throw ProblemException.badRequest("version", "is required");
         }
         return Response.accepted(requests.updateDevice(identity, body.version())).build();
+    }
+
+    /** {@code {version}}: the owner declines the offer of this version (an "ask owners" rollout); 202 {identity, rolloutId, version, status}. */
+    @POST
+    @Path("decline")
+    public Response decline(@PathParam("identity") String identity, UpdateRequest body) {
+        if (body == null) {
+            throw ProblemException.badRequest("version", "is required");
+        }
+        return Response.accepted(requests.declineOffer(identity, body.version())).build();
     }
 }

@@ -21,6 +21,8 @@ public record Rollout(UUID id, long seq, UUID packageId, String version, Map<Str
     /** Target statuses. */
     public static final String PENDING = "PENDING";
     public static final String OFFERED = "OFFERED";
+    /** The owner declined the offer ({@code POST /api/firmware/devices/{identity}/decline}). */
+    public static final String DECLINED = "DECLINED";
     public static final String STARTED = "RUNNING";
     public static final String SUCCEEDED = "SUCCEEDED";
     public static final String FAILED = "FAILED";

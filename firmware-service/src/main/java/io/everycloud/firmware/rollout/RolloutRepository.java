@@ -92,6 +92,12 @@ public class RolloutRepository {
         jdbc.update("UPDATE rollout_target SET status = ? WHERE update_id = ?", status, updateId);
     }
 
+    /** Ends the device's open offer in the rollout as declined; returns whether there was one. */
+    public boolean declineOffer(UUID rolloutId, String identity) {
+        return jdbc.update("UPDATE rollout_target SET status = 'DECLINED' WHERE rollout_id = ? AND identity = ? AND status = 'OFFERED'",
+                rolloutId, identity) > 0;
+    }
+
     /** Changes every target in one status to another (withdrawing offers, say). */
     public void replaceStatus(UUID rolloutId, String from, String to) {
         jdbc.update("UPDATE rollout_target SET status = ? WHERE rollout_id = ? AND status = ?", to, rolloutId, from);

@@ -13,6 +13,7 @@ import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
+import io.everycloud.events.FirmwareEvents;
 import io.everycloud.firmware.FirmwareConfig;
 import io.everycloud.firmware.device.Device;
 import io.everycloud.firmware.device.DeviceRepository;
@@ -22,6 +23,7 @@ import io.everycloud.firmware.settings.SettingsService;
 import io.everycloud.firmware.update.DeviceUpdate;
 import io.everycloud.firmware.update.UpdateService;
 import io.everycloud.firmware.update.UpdateState;
+import io.everycloud.kit.outbox.Outbox;
 import io.everycloud.kit.page.Page;
 import io.everycloud.kit.page.PageRequest;
 import io.everycloud.kit.problem.Problem.FieldError;
@@ -42,6 +44,10 @@ public class RolloutService {
     public record Offer(UUID rolloutId, String version) {
     }
 
+    /** What {@code POST /api/firmware/devices/{identity}/decline} answers. */
+    public record Declined(String identity, UUID rolloutId, String version, String status) {
+    }
+
     @Inject
     RolloutRepository rollouts;
 
@@ -59,6 +65,9 @@ public class RolloutService {
 
     @Inject
     FirmwareConfig config;
+
+    @Inject
+    Outbox outbox;
 
     @Transactional
     public RolloutView create(RolloutRequest request, String callerId) {
@@ -180,6 +189,27 @@ public class RolloutService {
         return rollouts.offers(identity).stream().filter(o -> o.version().equals(version)).map(Offer::rolloutId).findFirst();
     }
 
+    /**
+     * The owner declines the open offer of this version: the offer ends ({@code DECLINED}, counted in
+     * the rollout's targets) and the rollout is evaluated again (it finishes when nothing else is
+     * open). Empty when the device has no open offer of that version.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<Declined> declineOffer(String identity, String version) {
+        for (Offer offer : rollouts.offers(identity)) {
+            if (!offer.version().equals(version)) {
+                continue;
+            }
+            // the rollout row first, as every decision about the rollout takes it
+            Rollout rollout = rollouts.lock(offer.rolloutId()).orElse(null);
+            if (rollout != null && rollouts.declineOffer(offer.rolloutId(), identity)) {
+                evaluate(offer.rolloutId());
+                return Optional.of(new Declined(identity, offer.rolloutId(), version, Rollout.DECLINED));
+            }
+        }
+        return Optional.empty();
+    }
+
     @Transactional(Transactional.TxType.MANDATORY)
     public void linkUpdate(UUID rolloutId, String identity, UUID updateId) {
         rollouts.setTarget(rolloutId, identity, Rollout.STARTED, updateId);
@@ -253,6 +283,9 @@ public class RolloutService {
                 rollouts.setTarget(rollout.id(), target.identity(), Rollout.SKIPPED, null);
             } else if (rollout.mode().equals(Rollout.ASK_OWNERS) && !device.get().owners().isEmpty()) {
                 rollouts.setTarget(rollout.id(), target.identity(), Rollout.OFFERED, null);
+                // the owners hear of it (notification-service emails them) and choose: update or decline
+                outbox.publish(target.identity(), new FirmwareEvents.UpdateOffered(target.identity(), rollout.id(),
+                        pkg.version(), pkg.name(), pkg.description(), device.get().owners(), Instant.now()));
             } else {
                 DeviceUpdate update = updates.start(device.get(), pkg, "rollout:" + rollout.id(), null, rollout.id());
                 rollouts.setTarget(rollout.id(), target.identity(), Rollout.STARTED, update.id());

@@ -107,6 +107,22 @@ public class UpdateRequests {
     }
 
     /**
+     * {@code POST /api/firmware/devices/{identity}/decline {version}}: the owner (or the OEM) turns
+     * down the open offer of an "ask owners" rollout; 404 when the device has no open offer of that
+     * version.
+     */
+    @Transactional
+    public RolloutService.Declined declineOffer(String identity, String version) {
+        visible(identity);
+        if (version == null || version.isBlank()) {
+            throw ProblemException.badRequest("version", "is required");
+        }
+        String wanted = version.trim();
+        return rollouts.declineOffer(identity, wanted)
+                .orElseThrow(() -> ProblemException.notFound("no open offer of version " + wanted + " for this device"));
+    }
+
+    /**
      * The seed's {@code POST /api/firmware/update}: the message names a published version (its
      * config_otau is built from the package, with signed URLs and hash); the OEM may update any
      * known device, a user only their own. Each device is accepted or rejected with a reason.

@@ -20,6 +20,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.everycloud.events.FirmwareEvents;
 import io.everycloud.events.Topics;
 import io.everycloud.firmware.FirmwareFixtures;
 import io.everycloud.testkit.EventProbe;
@@ -128,6 +129,14 @@ class RolloutTest {
         given().header("Authorization", user(owner)).get("/api/firmware/devices/" + device).then().statusCode(200)
                 .body("offers[0].version", equalTo(version)).body("offers[0].rolloutId", equalTo(id));
         assertThat(commanded(device)).as("nothing is pushed to an owned device").isFalse();
+        FirmwareEvents.UpdateOffered offered = EventProbe.awaitOne(Topics.FIRMWARE_UPDATE,
+                e -> e.is(FirmwareEvents.UpdateOffered.class) && e.subject().equals(device), Duration.ofSeconds(15))
+                .dataAs(FirmwareEvents.UpdateOffered.class);
+        assertThat(offered.ownerIds()).as("the owners are told, to be emailed").containsExactly(owner);
+        assertThat(offered.version()).isEqualTo(version);
+        assertThat(offered.rolloutId()).hasToString(id);
+        assertThat(EventProbe.events(Topics.FIRMWARE_UPDATE, e -> e.is(FirmwareEvents.UpdateOffered.class)
+                && e.subject().equals(unowned))).as("an unowned device gets the update, not an offer").isEmpty();
 
         given().header("Authorization", user(owner)).contentType("application/json").body(Map.of("version", version))
                 .post("/api/firmware/devices/" + device + "/update").then().statusCode(202)
@@ -135,6 +144,40 @@ class RolloutTest {
         awaitCommand(device);
         given().header("Authorization", oem()).get("/api/firmware/rollouts/" + id).then()
                 .body("targets.RUNNING", equalTo(2));
+    }
+
+    @Test
+    void ownersDeclineOffersAndTheRolloutCountsThemAndFinishes() {
+        UUID ann = UUID.randomUUID();
+        UUID bob = UUID.randomUUID();
+        String annsDevice = FirmwareFixtures.device("r1", Map.of("cohort", List.of(cohort)), ann);
+        String bobsDevice = FirmwareFixtures.device("r2", Map.of("cohort", List.of(cohort)), bob);
+        String id = start(Map.of("mode", "ASK_OWNERS"));
+
+        given().header("Authorization", user(ann)).contentType("application/json").body(Map.of("version", version))
+                .post("/api/firmware/devices/" + annsDevice + "/decline").then().statusCode(202)
+                .body("identity", equalTo(annsDevice)).body("rolloutId", equalTo(id))
+                .body("version", equalTo(version)).body("status", equalTo("DECLINED"));
+        given().header("Authorization", user(ann)).get("/api/firmware/devices/" + annsDevice).then()
+                .body("offers.size()", equalTo(0));
+        given().header("Authorization", oem()).get("/api/firmware/rollouts/" + id).then()
+                .body("state", equalTo("RUNNING")).body("targets.DECLINED", equalTo(1)).body("targets.OFFERED", equalTo(1));
+        assertThat(commanded(annsDevice)).as("a declined offer starts no update").isFalse();
+
+        // once declined, the offer is gone; someone else's device is not found; the version is required
+        given().header("Authorization", user(ann)).contentType("application/json").body(Map.of("version", version))
+                .post("/api/firmware/devices/" + annsDevice + "/decline").then().statusCode(404)
+                .contentType("application/problem+json").body("detail", containsString(version));
+        given().header("Authorization", user(ann)).contentType("application/json").body(Map.of("version", version))
+                .post("/api/firmware/devices/" + bobsDevice + "/decline").then().statusCode(404);
+        given().header("Authorization", user(bob)).contentType("application/json").body(Map.of())
+                .post("/api/firmware/devices/" + bobsDevice + "/decline").then().statusCode(400)
+                .body("errors[0].field", equalTo("version"));
+
+        given().header("Authorization", user(bob)).contentType("application/json").body(Map.of("version", version))
+                .post("/api/firmware/devices/" + bobsDevice + "/decline").then().statusCode(202);
+        given().header("Authorization", oem()).get("/api/firmware/rollouts/" + id).then()
+                .body("state", equalTo("FINISHED")).body("targets.DECLINED", equalTo(2));
     }
 
     @Test

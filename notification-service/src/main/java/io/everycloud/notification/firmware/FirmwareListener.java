@@ -27,7 +27,8 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
  * Firmware emails: a published package → one {@code firmware-available} email per owner listing
- * that owner's devices (the seed exposes every package to every device); a finished update →
+ * that owner's devices (the seed exposes every package to every device); an offer of an "ask
+ * owners" rollout → {@code firmware-offer} to the device's owners; a finished update →
  * {@code firmware-update-result} to the owner, when the oem enabled that type.
  */
 @ApplicationScoped
@@ -101,6 +102,10 @@ public class FirmwareListener {
     }
 
     void applyUpdate(Envelope envelope) {
+        if (envelope.is(FirmwareEvents.UpdateOffered.class)) {
+            applyOffer(envelope);
+            return;
+        }
         if (!envelope.is(FirmwareEvents.UpdateStateChanged.class)) {
             return;
         }
@@ -108,20 +113,43 @@ public class FirmwareListener {
         if (!u.finished()) {
             return;
         }
-        List<UUID> owners = u.ownerId() != null ? List.of(u.ownerId())
-                : DeviceOwner.<DeviceOwner>list("identity", u.identity()).stream().map(o -> o.userId).toList();
+        emailOwners(envelope, EmailType.FIRMWARE_UPDATE_RESULT, u.ownerId() != null ? List.of(u.ownerId()) : List.of(),
+                u.identity(), data -> {
+                    data.put("identity", u.identity());
+                    data.put("version", u.version());
+                    data.put("state", u.state());
+                    data.put("message", u.message());
+                    data.put("succeeded", SUCCEEDED.contains(u.state()));
+                });
+    }
+
+    /** An "ask owners" rollout offers a version for one device: a {@code firmware-offer} email to each of its owners. */
+    void applyOffer(Envelope envelope) {
+        FirmwareEvents.UpdateOffered offer = envelope.dataAs(FirmwareEvents.UpdateOffered.class);
+        emailOwners(envelope, EmailType.FIRMWARE_OFFER, offer.ownerIds(), offer.identity(), data -> {
+            data.put("identity", offer.identity());
+            data.put("version", offer.version());
+            data.put("packageName", offer.packageName());
+            data.put("description", offer.description());
+        });
+    }
+
+    /**
+     * One email of the type to each given owner, or when none is given to the device's owners as
+     * claim-service last told; blocked, deleted and unknown recipients are skipped.
+     */
+    private void emailOwners(Envelope envelope, EmailType type, List<UUID> given, String identity,
+            java.util.function.Consumer<Map<String, Object>> fill) {
+        List<UUID> owners = !given.isEmpty() ? given
+                : DeviceOwner.<DeviceOwner>list("identity", identity).stream().map(o -> o.userId).toList();
         for (UUID owner : owners) {
             Recipient r = Recipient.findById(owner);
             if (r == null || !r.mayReceive()) {
                 continue;
             }
             Map<String, Object> data = AccountListener.data(r.email, r.name);
-            data.put("identity", u.identity());
-            data.put("version", u.version());
-            data.put("state", u.state());
-            data.put("message", u.message());
-            data.put("succeeded", SUCCEEDED.contains(u.state()));
-            emails.enqueue(envelope, EmailType.FIRMWARE_UPDATE_RESULT, owner, r.email, data);
+            fill.accept(data);
+            emails.enqueue(envelope, type, owner, r.email, data);
         }
     }
 }

@@ -29,6 +29,12 @@ public enum EmailType {
             "description", "Bug fixes and improvements",
             "devices", List.of("sample-device-001", "sample-device-002"),
             "deviceCount", 2)),
+    // An "ask owners" rollout offers a version for one device; the owner takes or declines it in the portal.
+    FIRMWARE_OFFER("firmware-offer", true, Map.of(
+            "identity", "sample-device-001",
+            "version", "1.0.1",
+            "packageName", "new-version-otau",
+            "description", "Bug fixes and improvements")),
     // Opt-in: an oem enables it when owners should hear about every finished update.
     FIRMWARE_UPDATE_RESULT("firmware-update-result", false, Map.of(
             "identity", "sample-device-001",

@@ -47,6 +47,7 @@ public final class EventCatalog {
         add(FirmwareEvents.PackageDeleted.TYPE, FirmwareEvents.PackageDeleted.class, Topics.FIRMWARE_PACKAGE);
         add(FirmwareEvents.ConfigOtauCommand.TYPE, FirmwareEvents.ConfigOtauCommand.class, Topics.FIRMWARE_COMMAND);
         add(FirmwareEvents.UpdateStateChanged.TYPE, FirmwareEvents.UpdateStateChanged.class, Topics.FIRMWARE_UPDATE);
+        add(FirmwareEvents.UpdateOffered.TYPE, FirmwareEvents.UpdateOffered.class, Topics.FIRMWARE_UPDATE);
 
         add(PortalEvents.BrandingChanged.TYPE, PortalEvents.BrandingChanged.class, Topics.PORTAL_SETTINGS);
         add(PortalEvents.SettingsChanged.TYPE, PortalEvents.SettingsChanged.class, Topics.PORTAL_SETTINGS);

@@ -1,6 +1,7 @@
 package io.everycloud.events;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -51,6 +52,24 @@ public final class FirmwareEvents {
         public UpdateStateChanged {
             Objects.requireNonNull(identity, "identity");
             Objects.requireNonNull(state, "state");
+        }
+    }
+
+    /**
+     * An "ask owners" rollout offers the version to the device's owners, who may take it
+     * ({@code POST /api/firmware/devices/{identity}/update}) or decline it
+     * ({@code .../decline}); subject is the device identity.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record UpdateOffered(String identity, UUID rolloutId, String version, String packageName, String description,
+            List<UUID> ownerIds, Instant offeredAt) {
+        public static final String TYPE = "update.offered.v1";
+
+        public UpdateOffered {
+            Objects.requireNonNull(identity, "identity");
+            Objects.requireNonNull(rolloutId, "rolloutId");
+            Objects.requireNonNull(version, "version");
+            ownerIds = ownerIds == null ? List.of() : List.copyOf(ownerIds);
         }
     }
 
