@@ -1,6 +1,8 @@
 package io.everycloud.user.account;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -53,7 +55,11 @@ public class AccountService {
     /**
      * Creates a pending account and announces it with its verification link. An address that
      * already has an account gets a password-reset link instead, and the answer is the same, so
-     * sign-up cannot be used to find out who has an account.
+     * sign-up cannot be used to find out who has an account. Sign-ups of one address take turns
+     * (the second of two concurrent ones finds the first's account), and one address gets at most
+     * {@code signup-emails-per-address} e-mails per {@code signup-email-window}: further sign-ups are
+     * refused with 429 and Retry-After (the same count for an address with or without an account:
+     * its first sign-up sends the verification link).
      */
     @Transactional
     public SignupAccepted signup(String emailIn, String password, String nameIn) {
@@ -64,12 +70,17 @@ public class AccountService {
             policy.problem(password, email).ifPresent(m -> fields.add("password", m));
         }
         fields.throwIfAny();
+        lockAddress(email);
         Instant now = Instant.now();
         Optional<Account> existing = Account.byEmail(email);
         if (existing.isPresent()) {
             // hash anyway: an answer that came back faster would tell that the address has an account
             hasher.hash(password);
-            sendReset(existing.get(), now);
+            Account account = existing.get();
+            if (!account.blocked) {
+                requireSignupEmailAllowed(account, now);
+                issueReset(account, now);
+            }
             return new SignupAccepted(email, Account.PENDING);
         }
         Account account = Account.create(email, name, Account.ROLE_USER, Account.PENDING, UserEvents.ORIGIN_SIGNUP, now);
@@ -80,6 +91,28 @@ public class AccountService {
         publish(account, new UserEvents.AccountRegistered(account.id, account.email, account.name,
                 UserEvents.ORIGIN_SIGNUP, Account.PENDING, link.url(), link.expiresAt(), now));
         return new SignupAccepted(email, Account.PENDING);
+    }
+
+    /** Holds, until the transaction ends, the right to sign up this (normalized) address. */
+    private static void lockAddress(String email) {
+        Account.getEntityManager()
+                .createNativeQuery("SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))) l")
+                .setParameter(1, "signup:" + email)
+                .getSingleResult();
+    }
+
+    /** 429 with Retry-After when the address had its sign-up e-mails of the window. */
+    private void requireSignupEmailAllowed(Account account, Instant now) {
+        Duration window = config.links().signupEmailWindow();
+        int limit = Math.max(1, config.links().signupEmailsPerAddress());
+        List<Instant> sent = AccountToken.<AccountToken>find("accountId = ?1 and purpose in ?2 and createdAt > ?3 order by createdAt",
+                account.id, List.of(AccountToken.VERIFY, AccountToken.RESET), now.minus(window))
+                .stream().map(t -> t.createdAt).toList();
+        if (sent.size() >= limit) {
+            // the window has room again when enough of these e-mails are older than it
+            Instant free = sent.get(sent.size() - limit).plus(window);
+            throw ProblemException.tooManyRequests(Duration.between(now, free));
+        }
     }
 
     /** Activates the account of a verification link. */
@@ -321,6 +354,10 @@ public class AccountService {
         if (recent > 0) {
             return;
         }
+        issueReset(account, now);
+    }
+
+    private void issueReset(Account account, Instant now) {
         AccountLinks.Link link = links.issue(account.id, AccountToken.RESET, config.links().resetTtl(), now);
         publish(account, new UserEvents.PasswordResetRequested(account.id, account.email, link.url(), link.expiresAt()));
     }

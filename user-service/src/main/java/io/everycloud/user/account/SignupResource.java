@@ -29,12 +29,36 @@ public class SignupResource {
     @Inject
     AccountService accounts;
 
-    /** 201 whether or not the address already had an account (that one gets a reset link instead). */
+    /**
+     * 201 whether or not the address already had an account (that one gets a reset link instead);
+     * 429 with Retry-After once the address had its sign-up e-mails of the hour.
+     */
     @POST
     @Path("/signup")
     public Response signup(SignupRequest body) {
         SignupRequest request = body == null ? new SignupRequest(null, null, null) : body;
-        return Response.status(201).entity(accounts.signup(request.email(), request.password(), request.name())).build();
+        AccountService.SignupAccepted accepted;
+        try {
+            accepted = accounts.signup(request.email(), request.password(), request.name());
+        } catch (RuntimeException e) {
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
+            // The address got an account at the same moment another way (an operator creating it, say):
+            // sign up again, which now finds that account and answers as for any known address.
+            accepted = accounts.signup(request.email(), request.password(), request.name());
+        }
+        return Response.status(201).entity(accepted).build();
+    }
+
+    /** PostgreSQL's unique_violation (SQLSTATE 23505) anywhere in the cause chain. */
+    static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @POST

@@ -81,6 +81,18 @@ public interface UserConfig {
         /** Fewest time between two reset e-mails for one account (further requests are quietly ignored). */
         @WithDefault("1M")
         Duration resetInterval();
+
+        /**
+         * Most sign-up e-mails (the verification link, or for an address that has an account a
+         * reset link) one address gets per {@link #signupEmailWindow()}; a further sign-up is
+         * answered 429 with Retry-After. Reset links of {@code POST /api/password-reset} count too.
+         */
+        @WithDefault("3")
+        int signupEmailsPerAddress();
+
+        /** The window of {@link #signupEmailsPerAddress()}. */
+        @WithDefault("1H")
+        Duration signupEmailWindow();
     }
 
     /** Brute-force protection of the password grant. */
