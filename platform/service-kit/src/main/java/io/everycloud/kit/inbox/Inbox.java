@@ -14,6 +14,7 @@ import io.agroal.api.AgroalDataSource;
 import io.everycloud.events.Envelope;
 import io.everycloud.events.MalformedEventException;
 import io.everycloud.kit.config.EveryCloudConfig;
+import io.everycloud.kit.db.DatabaseFailures;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -29,15 +30,22 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * }
  * }</pre>
  *
- * A failing event is retried a few times; if it keeps failing the exception leaves the method,
- * the message is nacked and the channel's dead-letter strategy sends it to {@code <topic>.dlq}
- * with the error, and the partition moves on. Offsets commit only after the method returns,
+ * While the consumer's database is unavailable (see {@link DatabaseFailures}) the event is retried
+ * without limit and the partition waits: it is applied when the database is back, never
+ * dead-lettered. Any other failure (a poison event) is retried a few times; if it keeps failing
+ * the exception leaves the method, the message is nacked and the channel's dead-letter strategy
+ * sends it to {@code <topic>.dlq} with the error, and the partition moves on. Offsets commit only after the method returns,
  * that is after the change committed.
  */
 @ApplicationScoped
 public class Inbox {
 
     private static final Logger LOG = Logger.getLogger(Inbox.class);
+
+    /** First pause while the database is unavailable; doubled up to {@link #OUTAGE_MAX_DELAY_MS}. */
+    static final long OUTAGE_FIRST_DELAY_MS = 100;
+    static final long OUTAGE_MAX_DELAY_MS = 5_000;
+    private static final long OUTAGE_LOG_EVERY_NS = 30_000_000_000L;
 
     @Inject
     AgroalDataSource dataSource;
@@ -61,28 +69,60 @@ public class Inbox {
         return apply(consumer, envelope, handler);
     }
 
-    /** Applies the envelope once, retrying transient failures; throws when it keeps failing. */
+    /**
+     * Applies the envelope once. While the database is unavailable ({@link DatabaseFailures}) it
+     * retries without limit, 100 ms doubling to 5 s apart, holding the partition: the event is
+     * applied once the database is back, and the events behind it after it, in order. Any other
+     * failure is retried {@code everycloud.inbox.attempts} times in all, then thrown (the event
+     * goes to the dead-letter topic).
+     */
     public boolean apply(String consumer, Envelope envelope, Consumer<Envelope> handler) {
         int attempts = Math.max(1, config.inbox().attempts());
         long delay = config.inbox().retryDelay().toMillis();
+        long outageDelay = OUTAGE_FIRST_DELAY_MS;
+        long outageSince = 0;
+        long outageLoggedAt = 0;
+        int failures = 0;
         RuntimeException last = null;
-        for (int attempt = 1; attempt <= attempts; attempt++) {
+        while (true) {
             try {
                 boolean applied = QuarkusTransaction.requiringNew().call(() -> applyInTransaction(consumer, envelope, handler));
                 meters.counter(applied ? "everycloud.inbox.applied" : "everycloud.inbox.duplicates", "consumer", consumer)
                         .increment();
+                if (outageSince != 0) {
+                    LOG.infof("%s: event %s (%s) applied after the database was unavailable for %d ms", consumer,
+                            envelope.id(), envelope.type(), (System.nanoTime() - outageSince) / 1_000_000);
+                }
                 return applied;
             } catch (MalformedEventException e) {
                 last = e;
                 break;
             } catch (RuntimeException e) {
-                last = e;
-                if (attempt < attempts) {
-                    LOG.debugf("%s: event %s (%s) failed on attempt %d: %s", consumer, envelope.id(), envelope.type(),
-                            attempt, e.getMessage());
-                    sleep(delay);
-                    delay *= 2;
+                if (DatabaseFailures.isUnavailable(e)) {
+                    long now = System.nanoTime();
+                    if (outageSince == 0) {
+                        outageSince = now;
+                    }
+                    if (outageLoggedAt == 0 || now - outageLoggedAt > OUTAGE_LOG_EVERY_NS) {
+                        outageLoggedAt = now;
+                        LOG.warnf("%s: event %s (%s) waits for the database, which is unavailable (%s); retrying every %d ms"
+                                + " at most, the partition holds", consumer, envelope.id(), envelope.type(), e.getMessage(),
+                                OUTAGE_MAX_DELAY_MS);
+                    }
+                    meters.counter("everycloud.inbox.database.unavailable", "consumer", consumer).increment();
+                    sleep(outageDelay);
+                    outageDelay = Math.min(outageDelay * 2, OUTAGE_MAX_DELAY_MS);
+                    continue;
                 }
+                last = e;
+                failures++;
+                if (failures >= attempts) {
+                    break;
+                }
+                LOG.debugf("%s: event %s (%s) failed on attempt %d: %s", consumer, envelope.id(), envelope.type(),
+                        failures, e.getMessage());
+                sleep(delay);
+                delay *= 2;
             }
         }
         meters.counter("everycloud.inbox.dead.lettered", "consumer", consumer).increment();

@@ -1,7 +1,5 @@
 package io.everycloud.kit.problem;
 
-import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -22,6 +20,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 
+import io.everycloud.kit.db.DatabaseFailures;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -139,22 +138,9 @@ public class ProblemMappers {
                 "the body does not have the expected JSON shape", List.of());
     }
 
+    /** The database is unavailable (connection refused or lost, shutting down, full, pool timeout): see {@link DatabaseFailures}. */
     static boolean isDatabaseDown(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
-                return true;
-            }
-            if (t.getClass().getName().equals("org.hibernate.exception.JDBCConnectionException")) {
-                return true;
-            }
-            if (t == t.getCause()) {
-                break;
-            }
-        }
-        return false;
+        return DatabaseFailures.isUnavailable(e);
     }
 
     private static String pathOf(List<JsonMappingException.Reference> path) {

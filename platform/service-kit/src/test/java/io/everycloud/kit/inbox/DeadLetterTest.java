@@ -19,6 +19,8 @@ import io.agroal.api.AgroalDataSource;
 import io.everycloud.events.Envelope;
 import io.everycloud.events.RegistryEvents;
 import io.everycloud.events.Topics;
+import io.everycloud.kit.KitTestSupport;
+import io.everycloud.kit.testapp.AppliedListener;
 import io.everycloud.testkit.EventProbe;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -44,6 +46,28 @@ class DeadLetterTest {
 
         assertThat(applied(dataSource, "poison-1")).isEmpty();
         assertThat(header(dead.get(0), "dead-letter-reason")).contains("cannot apply poison-1");
+    }
+
+    @Test
+    void anEventWhoseDatabaseIsDownIsRetriedPastTheAttemptsAndAppliedOnceNotDeadLettered() {
+        // 6 failures as a lost connection (08006), more than everycloud.inbox.attempts (3)
+        Envelope flaky = written("db-down-6-a", "held");
+        Envelope next = written("after-db-down", "behind");
+        EventProbe.sendRaw(Topics.REGISTRY_RESOURCE, "db-down-key", flaky.toJson());
+        EventProbe.sendRaw(Topics.REGISTRY_RESOURCE, "db-down-key", next.toJson());
+
+        await(() -> applied(dataSource, "after-db-down"), rows -> rows.size() == 1, PATIENCE, "the event behind it applied");
+        List<KitTestSupport.Applied> applied = applied(dataSource, "db-down-6-a");
+        assertThat(applied).extracting(KitTestSupport.Applied::eventId).containsExactly(flaky.id());
+        assertThat(AppliedListener.ATTEMPTS.get(flaky.id())).hasValue(7);
+        // same partition, in order: the event behind waited for the held one
+        assertThat(KitTestSupport.count(dataSource, "SELECT count(*) FROM applied WHERE subject = 'db-down-6-a' AND seq < "
+                + "(SELECT seq FROM applied WHERE subject = 'after-db-down')")).isEqualTo(1);
+        // a poison event sent afterwards reaches the dead-letter topic, the held one never did
+        Envelope poison = written("poison-after-db-down", "bad");
+        EventProbe.sendRaw(Topics.REGISTRY_RESOURCE, "db-down-key", poison.toJson());
+        await(() -> deadLetters(poison.id().toString()), r -> !r.isEmpty(), PATIENCE, "the later poison event dead-lettered");
+        assertThat(deadLetters(flaky.id().toString())).isEmpty();
     }
 
     @Test

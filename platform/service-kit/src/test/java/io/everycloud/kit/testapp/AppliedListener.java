@@ -3,6 +3,10 @@ package io.everycloud.kit.testapp;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,7 +20,11 @@ import io.everycloud.kit.inbox.Channels;
 import io.everycloud.kit.inbox.Inbox;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
-/** Applies resource writes into the {@code applied} table through the inbox; subjects starting with "poison" always fail. */
+/**
+ * Applies resource writes into the {@code applied} table through the inbox; subjects starting with
+ * "poison" always fail; a subject "db-down-N-..." fails N times as a lost database connection
+ * (SQLState 08006) before it applies.
+ */
 @ApplicationScoped
 public class AppliedListener {
 
@@ -32,9 +40,20 @@ public class AppliedListener {
         inbox.handle("kit-test", message, this::apply);
     }
 
+    /** How many times each event was handed to the handler (its id to the count). */
+    public static final Map<UUID, AtomicInteger> ATTEMPTS = new ConcurrentHashMap<>();
+
     private void apply(Envelope envelope) {
+        int attempt = ATTEMPTS.computeIfAbsent(envelope.id(), id -> new AtomicInteger()).incrementAndGet();
         if (envelope.subject().startsWith("poison")) {
             throw new IllegalStateException("cannot apply " + envelope.subject());
+        }
+        if (envelope.subject().startsWith("db-down-")) {
+            int failures = Integer.parseInt(envelope.subject().split("-")[2]);
+            if (attempt <= failures) {
+                throw new IllegalStateException("could not write",
+                        new SQLException("An I/O error occurred while sending to the backend.", "08006"));
+            }
         }
         RegistryEvents.ResourceWritten written = envelope.dataAs(RegistryEvents.ResourceWritten.class);
         try (Connection c = dataSource.getConnection();
