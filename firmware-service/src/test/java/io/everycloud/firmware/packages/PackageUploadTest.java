@@ -197,4 +197,12 @@ class PackageUploadTest {
             assertThat(answer).startsWith("http/1.1 413").contains("application/problem+json");
         }
     }
+
+    @Test
+    void aBodyThatIsNotMultipartIsA400NamingTheParts() {
+        given().header("Authorization", oem()).contentType("multipart/form-data; boundary=sweep")
+                .body("garbage".getBytes(StandardCharsets.UTF_8))
+                .post("/api/firmware/packages").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("file"));
+    }
 }
