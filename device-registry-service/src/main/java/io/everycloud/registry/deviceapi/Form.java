@@ -16,7 +16,7 @@ public final class Form {
 
     public static final String MEDIA_TYPE = "application/x-www-form-urlencoded; charset=utf-8";
 
-    /** The pairs of a form body in order (keys may repeat); 400 when a pair has no {@code =} or a bad escape. */
+    /** The pairs of a form body in order (keys may repeat); 400 when a pair has no {@code =}, a bad escape or a NUL. */
     public static List<Map.Entry<String, String>> parse(String body) {
         List<Map.Entry<String, String>> pairs = new ArrayList<>();
         if (body == null || body.isEmpty()) {
@@ -64,11 +64,16 @@ public final class Form {
     }
 
     private static String decode(String text) {
+        String decoded;
         try {
-            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+            decoded = URLDecoder.decode(text, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("body", "'" + abbreviate(text) + "' has a bad %-escape");
         }
+        if (decoded.indexOf('\0') >= 0) {
+            throw ProblemException.badRequest("body", "'" + abbreviate(text) + "' contains a NUL character (%00)");
+        }
+        return decoded;
     }
 
     private static String abbreviate(String text) {

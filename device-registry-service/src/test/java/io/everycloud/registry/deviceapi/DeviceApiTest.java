@@ -116,6 +116,7 @@ class DeviceApiTest {
         String token = provisionAndActivate(newIdentity("bad"));
         assertThat(post("/onep:v1/stack/alias", token, "good=1&justaname").statusCode()).isEqualTo(400);
         assertThat(post("/onep:v1/stack/alias", token, "good=1&x=%zz").statusCode()).isEqualTo(400);
+        assertThat(post("/onep:v1/stack/alias", token, "good=1&x=a%00b").statusCode()).isEqualTo(400);
         assertThat(post("/onep:v1/stack/alias", token, "bad alias!=1").statusCode()).isEqualTo(400);
         assertThat(post("/onep:v1/stack/alias", token, "").statusCode()).isEqualTo(400);
         assertThat(get("/onep:v1/stack/alias?good", token).statusCode()).isEqualTo(204);
