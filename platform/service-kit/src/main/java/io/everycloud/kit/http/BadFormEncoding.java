@@ -9,7 +9,7 @@ import io.everycloud.kit.problem.ProblemMappers;
 
 /**
  * A URL-encoded form body with a malformed %-escape ({@code a=%zz}, {@code a=%}) is the client's
- * mistake: 400 problem+json. RESTEasy Reactive's form readers (form fields, or a whole form as a map) report it only as a plain
+ * mistake: 400 problem+json. RESTEasy Reactive's form parser reports it only as a plain
  * {@link IllegalArgumentException} thrown by its URL decoder, so this mapper answers 400 for
  * exactly that failure (recognised by where it was thrown) and leaves every other
  * {@code IllegalArgumentException} to the kit's unexpected-error handling (500 with a logged id).
@@ -26,18 +26,18 @@ public class BadFormEncoding {
         return fallback.unexpected(e);
     }
 
-    /** Thrown by a URL decoder while a form-body reader (fields or a whole map) decoded a name or value. */
+    /** Thrown by the URL decoder while the form-body parser decoded a name or value. */
     static boolean isFormDecodingFailure(IllegalArgumentException e) {
         boolean decoder = false;
         for (StackTraceElement frame : e.getStackTrace()) {
             String type = frame.getClassName();
-            if (type.equals("java.net.URLDecoder") || type.equals("org.jboss.resteasy.reactive.common.util.URLUtils")
-                    || type.equals("org.jboss.resteasy.reactive.common.util.Encode")) {
+            if (type.equals("org.jboss.resteasy.reactive.common.util.URLUtils")) {
                 decoder = true;
-                continue;
+            } else if (decoder && type.startsWith("org.jboss.resteasy.reactive.server.core.multipart.FormEncodedDataDefinition")) {
+                return true;
+            } else if (decoder) {
+                return false;
             }
-            return decoder && (type.startsWith("org.jboss.resteasy.reactive.server.core.multipart.FormEncodedDataDefinition")
-                    || type.equals("org.jboss.resteasy.reactive.common.providers.serialisers.MapAsFormUrlEncodedProvider"));
         }
         return false;
     }

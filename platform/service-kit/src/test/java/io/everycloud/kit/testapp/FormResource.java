@@ -6,7 +6,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedMap;
 
 /** A form endpoint shaped like the OAuth token endpoint: fields read from a URL-encoded body. */
 @Path("/form")
@@ -17,13 +16,5 @@ public class FormResource {
     @Produces(MediaType.TEXT_PLAIN)
     public String echo(@FormParam("a") String a) {
         return "a=" + a;
-    }
-
-    @POST
-    @Path("/map")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_PLAIN)
-    public String map(MultivaluedMap<String, String> form) {
-        return "a=" + form.getFirst("a");
     }
 }
