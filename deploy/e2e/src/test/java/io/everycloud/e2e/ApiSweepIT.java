@@ -2,7 +2,6 @@ package io.everycloud.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -56,10 +55,7 @@ class ApiSweepIT {
 
     @BeforeAll
     static void startTheSuiteAndCreateTheObjects() throws Exception {
-        Path repo = Path.of(System.getProperty("everycloud.repo", "../..")).toAbsolutePath().normalize();
-        Path data = Path.of(System.getProperty("everycloud.suite-data", "target/suite-data")).toAbsolutePath().normalize()
-                .resolveSibling("sweep-data");
-        suite = new SuiteProcess(repo, data);
+        suite = SuiteProcess.forTestClass("sweep-data");
         suite.start(Map.of(
                 "EVERYCLOUD_ADMIN_EMAIL", OEM_EMAIL,
                 "EVERYCLOUD_ADMIN_PASSWORD", OEM_PASSWORD,

@@ -86,9 +86,8 @@ class BrowserJourneysIT {
 
     @BeforeAll
     static void startTheSuiteAndABrowser() throws Exception {
-        Path repo = Path.of(System.getProperty("everycloud.repo", "../..")).toAbsolutePath().normalize();
-        Path target = Path.of(System.getProperty("everycloud.suite-data", "target/suite-data")).toAbsolutePath().normalize().getParent();
-        suite = new SuiteProcess(repo, target.resolve("browser-data"));
+        suite = SuiteProcess.forTestClass("browser-data");
+        Path target = suite.data().getParent();
         suite.start(Map.of(
                 "EVERYCLOUD_ADMIN_EMAIL", OEM_EMAIL,
                 "EVERYCLOUD_ADMIN_PASSWORD", OEM_PASSWORD,

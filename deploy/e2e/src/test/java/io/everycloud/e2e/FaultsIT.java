@@ -60,10 +60,7 @@ class FaultsIT {
 
     @BeforeAll
     static void startTheSuiteWithItsFaultControls() throws Exception {
-        Path repo = Path.of(System.getProperty("everycloud.repo", "../..")).toAbsolutePath().normalize();
-        Path data = Path.of(System.getProperty("everycloud.suite-data", "target/suite-data")).toAbsolutePath().normalize()
-                .resolveSibling("faults-data");
-        suite = new SuiteProcess(repo, data);
+        suite = SuiteProcess.forTestClass("faults-data");
         suite.start(Map.of(
                 "EVERYCLOUD_ADMIN_EMAIL", OEM_EMAIL,
                 "EVERYCLOUD_ADMIN_PASSWORD", OEM_PASSWORD,

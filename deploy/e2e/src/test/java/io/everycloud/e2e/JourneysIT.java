@@ -3,7 +3,6 @@ package io.everycloud.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,10 +85,7 @@ class JourneysIT {
 
     @BeforeAll
     static void startTheSuiteOnce() throws Exception {
-        Path repo = Path.of(System.getProperty("everycloud.repo", "../..")).toAbsolutePath().normalize();
-        Path data = Path.of(System.getProperty("everycloud.suite-data", "target/suite-data")).toAbsolutePath().normalize()
-                .resolveSibling("journeys-data");
-        suite = new SuiteProcess(repo, data);
+        suite = SuiteProcess.forTestClass("journeys-data");
         suite.start(Map.of(
                 "EVERYCLOUD_ADMIN_EMAIL", OEM_EMAIL,
                 "EVERYCLOUD_ADMIN_PASSWORD", OEM_PASSWORD,

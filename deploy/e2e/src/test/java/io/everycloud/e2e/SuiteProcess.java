@@ -44,6 +44,17 @@ final class SuiteProcess {
     private Process process;
     private List<ProcessHandle> tree = List.of();
 
+    /**
+     * The suite for one IT class: the repository from {@code everycloud.repo}, its data in
+     * {@code <target>/<name>} next to {@code everycloud.suite-data} (so each class starts fresh).
+     */
+    static SuiteProcess forTestClass(String name) {
+        Path repo = Path.of(System.getProperty("everycloud.repo", "../..")).toAbsolutePath().normalize();
+        Path data = Path.of(System.getProperty("everycloud.suite-data", "target/suite-data")).toAbsolutePath().normalize()
+                .resolveSibling(name);
+        return new SuiteProcess(repo, data);
+    }
+
     SuiteProcess(Path repo, Path data) {
         this.repo = repo;
         this.data = data;
