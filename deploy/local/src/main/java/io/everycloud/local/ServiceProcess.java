@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 /** One service of the suite running as its own JVM, logging to {@code <data>/logs/<service>.log}. */
 final class ServiceProcess {
 
+    static final String APP_CDS = "app-cds.jsa";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final String name;
@@ -47,15 +49,16 @@ final class ServiceProcess {
      */
     void start(Path repo, Path appsDir, Map<String, String> environment) throws IOException {
         Path app = snapshot(repo.resolve(module).resolve("target/quarkus-app"), appsDir.resolve(name));
-        Path jar = app.resolve("quarkus-run.jar");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions(name));
-        command.addAll(List.of("-Djava.awt.headless=true", "-jar", jar.toString()));
+        command.addAll(classDataSharing(app));
+        command.addAll(List.of("-Djava.awt.headless=true", "-jar", "quarkus-run.jar"));
         Files.createDirectories(logFile.getParent());
         Files.writeString(logFile, "", StandardCharsets.UTF_8); // one run per log file; the previous run's log is replaced
         ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(new File(repo.resolve(module).toString()))
+                // the build's AppCDS archive records the class path relative to quarkus-app/
+                .directory(app.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -80,6 +83,17 @@ final class ServiceProcess {
         return options;
     }
 
+    /**
+     * The build writes an AppCDS archive of the classes a service loads while it starts
+     * ({@code quarkus.package.jar.appcds.enabled} in the parent pom) as {@code quarkus-app/app-cds.jsa}:
+     * the JVM maps them instead of loading and verifying them again, which is most of a start.
+     * The archive holds only for the JDK that wrote it and the jars as built (size and time, which
+     * {@link #snapshot} keeps); otherwise the JVM says so in the log and starts without it.
+     */
+    static List<String> classDataSharing(Path app) {
+        return Files.isRegularFile(app.resolve(APP_CDS)) ? List.of("-XX:SharedArchiveFile=" + APP_CDS) : List.of();
+    }
+
     /** Prints the JVM options of the service named by the argument (for deploy/bench/startup.sh). */
     public static void main(String[] args) {
         System.out.println(String.join(" ", jvmOptions(args.length == 0 ? "" : args[0])));
@@ -96,7 +110,8 @@ final class ServiceProcess {
                     try {
                         Files.createLink(to, from);
                     } catch (IOException | UnsupportedOperationException e) {
-                        Files.copy(from, to);
+                        // the modification time too: the AppCDS archive checks it
+                        Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
                     }
                 }
             }

@@ -32,6 +32,21 @@ class ServiceProcessTest {
     }
 
     @Test
+    void theBuildsClassDataArchiveIsUsedWithTheJarsItWasWrittenFor(@TempDir Path dir) throws Exception {
+        Path built = dir.resolve("target/quarkus-app");
+        Files.createDirectories(built);
+        Files.writeString(built.resolve("quarkus-run.jar"), "v1");
+        Files.setLastModifiedTime(built.resolve("quarkus-run.jar"), java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+        assertThat(ServiceProcess.classDataSharing(ServiceProcess.snapshot(built, dir.resolve("data/apps/claim")))).isEmpty();
+
+        Files.writeString(built.resolve("app-cds.jsa"), "archive");
+        Path app = ServiceProcess.snapshot(built, dir.resolve("data/apps/claim"));
+        assertThat(ServiceProcess.classDataSharing(app)).containsExactly("-XX:SharedArchiveFile=app-cds.jsa");
+        // the archive checks each jar's size and modification time: the snapshot keeps them
+        assertThat(Files.getLastModifiedTime(app.resolve("quarkus-run.jar"))).isEqualTo(Files.getLastModifiedTime(built.resolve("quarkus-run.jar")));
+    }
+
+    @Test
     void theTailOfALogShowsItsLastLines(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("claim.log");
         StringBuilder text = new StringBuilder();
