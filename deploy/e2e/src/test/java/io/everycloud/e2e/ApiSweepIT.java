@@ -10,19 +10,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -45,34 +44,21 @@ import io.everycloud.e2e.SweepHttp.Reply;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ApiSweepIT {
 
-    static final String OEM_EMAIL = "sweep-operator@example.com";
-    static final String OEM_PASSWORD = "Sweep-oem-" + UUID.randomUUID().toString().substring(0, 8);
-
-    static SuiteProcess suite;
+    @RegisterExtension
+    static final SuiteExtension suite = SuiteExtension.forClass("sweep-data")
+            .withOem("sweep-operator@example.com", "Sweep-oem-")
+            .env("EVERYCLOUD_PRODUCT_ID", "dev-product")
+            .env("EnableFirmwareUpdate", "disabled");
     static SweepHttp http;
     static OpenApiCatalog catalog;
     static SweepFixture fixture;
 
     @BeforeAll
-    static void startTheSuiteAndCreateTheObjects() throws Exception {
-        suite = SuiteProcess.forTestClass("sweep-data");
-        suite.start(Map.of(
-                "EVERYCLOUD_ADMIN_EMAIL", OEM_EMAIL,
-                "EVERYCLOUD_ADMIN_PASSWORD", OEM_PASSWORD,
-                "EVERYCLOUD_PRODUCT_ID", "dev-product",
-                "EVERYCLOUD_PUBLIC_URL", SuiteProcess.ADDRESS,
-                "EnableFirmwareUpdate", "disabled"));
+    static void createTheObjects() throws Exception {
         http = new SweepHttp(SuiteProcess.ADDRESS);
         catalog = OpenApiCatalog.load();
-        fixture = new SweepFixture(http, OEM_EMAIL, OEM_PASSWORD);
+        fixture = new SweepFixture(http, suite.oemEmail(), suite.oemPassword());
         fixture.create();
-    }
-
-    @AfterAll
-    static void leaveNothingRunning() throws InterruptedException {
-        if (suite != null) {
-            assertThat(suite.stop()).as("processes of the suite left after it stopped").isEmpty();
-        }
     }
 
     @Test

@@ -11,13 +11,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -31,6 +29,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WebElement;
@@ -59,8 +58,6 @@ import io.everycloud.e2e.PublicApi.Answer;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserJourneysIT {
 
-    static final String OEM_EMAIL = "oem-operator@example.com";
-    static final String OEM_PASSWORD = "Browser-oem-" + UUID.randomUUID().toString().substring(0, 8);
     static final String PRODUCT = "dev-product";
     /** How long events may take to flow between services on a busy shared CI machine. */
     static final Duration EVENTS = Duration.ofSeconds(90);
@@ -77,38 +74,28 @@ class BrowserJourneysIT {
     static final String DATA = "{\"temperature\":22.5,\"humidity\":41}";
     private static final Pattern VERIFY_LINK = Pattern.compile("https?://[^\\s\"'<>]+/verify\\?token=[^\\s\"'<>]+");
 
-    static SuiteProcess suite;
-    static PublicApi api;
+    @RegisterExtension
+    static final SuiteExtension suite = SuiteExtension.forClass("browser-data")
+            .withOem("oem-operator@example.com", "Browser-oem-")
+            .env("EVERYCLOUD_PRODUCT_ID", PRODUCT)
+            // journey c switches it on through the API, as the OEM would
+            .env("EnableFirmwareUpdate", "disabled");
+    static final PublicApi api = suite.api();
     static PortalBrowser browser;
     static DeviceSimulator device;
     static String oemToken;
     static String qrUrl;
 
     @BeforeAll
-    static void startTheSuiteAndABrowser() throws Exception {
-        suite = SuiteProcess.forTestClass("browser-data");
-        Path target = suite.data().getParent();
-        suite.start(Map.of(
-                "EVERYCLOUD_ADMIN_EMAIL", OEM_EMAIL,
-                "EVERYCLOUD_ADMIN_PASSWORD", OEM_PASSWORD,
-                "EVERYCLOUD_PRODUCT_ID", PRODUCT,
-                "EVERYCLOUD_PUBLIC_URL", SuiteProcess.ADDRESS,
-                // journey c switches it on through the API, as the OEM would
-                "EnableFirmwareUpdate", "disabled"));
-        api = new PublicApi(SuiteProcess.ADDRESS);
-        browser = new PortalBrowser(SuiteProcess.ADDRESS, target.resolve("screenshots"));
+    static void startABrowser() throws Exception {
+        browser = new PortalBrowser(SuiteProcess.ADDRESS, suite.data().getParent().resolve("screenshots"));
     }
 
+    /** Before the suite stops (the extension stops it after this). */
     @AfterAll
-    static void closeEverything() throws InterruptedException {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            if (suite != null) {
-                assertThat(suite.stop()).as("processes of the suite left after it stopped").isEmpty();
-            }
+    static void closeTheBrowser() {
+        if (browser != null) {
+            browser.close();
         }
     }
 
@@ -116,7 +103,7 @@ class BrowserJourneysIT {
     @Order(1)
     void a_oemProvisionsADeviceThatActivatesAndPrintsItsQrCode() throws IOException {
         String journey = "browser journey a, step: ";
-        oemToken = api.login(OEM_EMAIL, OEM_PASSWORD, "cli");
+        oemToken = suite.oemToken();
         Answer created = api.post("/api/devices", oemToken,
                 Map.of("identity", DEVICE, "claimCode", CODE, "tags", Map.of("location", List.of("Kitchen"))));
         assertThat(created.status()).as(journey + "the OEM provisions %s with a claim code (%s)", DEVICE, created).isEqualTo(201);
@@ -200,7 +187,7 @@ class BrowserJourneysIT {
     @Order(3)
     void c_theOwnerAsksForAFirmwareUpdateOnTheDevicePage() {
         String journey = "browser journey c, step: ";
-        oemToken = api.login(OEM_EMAIL, OEM_PASSWORD, "cli");
+        oemToken = suite.oemToken();
         Answer enabled = api.put("/api/firmware/settings", oemToken, Map.of("EnableFirmwareUpdate", "enabled"));
         assertThat(enabled.status()).as(journey + "the OEM enables firmware updates (%s)", enabled).isEqualTo(200);
         Map<String, Object> configOtau = new LinkedHashMap<>();
@@ -374,7 +361,7 @@ class BrowserJourneysIT {
         branding.put("title", title);
         ((ObjectNode) branding.path("theme")).put("primary", "#AA3300");
         ((ObjectNode) branding.path("landingPage")).put("mainSlogan", "Warm homes, small bills");
-        oemToken = api.login(OEM_EMAIL, OEM_PASSWORD, "cli");
+        oemToken = suite.oemToken();
         Answer uploaded = api.put("/vendor/branding.json", oemToken, branding.toString());
         assertThat(uploaded.status()).as(journey + "the OEM uploads a new branding.json (%s)", uploaded).isEqualTo(200);
 

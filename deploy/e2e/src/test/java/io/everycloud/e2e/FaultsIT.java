@@ -27,6 +27,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -47,38 +48,30 @@ import io.everycloud.e2e.PublicApi.Answer;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultsIT {
 
-    static final String OEM_EMAIL = "faults-oem@example.com";
-    static final String OEM_PASSWORD = "Faults-oem-" + UUID.randomUUID().toString().substring(0, 8);
     static final String RUN = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
     /** How long the services may take to catch up after a fault on a busy shared machine. */
     static final Duration CATCH_UP = Duration.ofSeconds(120);
     static final String APP = "faults_app_" + RUN;
 
-    static SuiteProcess suite;
-    static PublicApi api;
+    @RegisterExtension
+    static final SuiteExtension suite = SuiteExtension.forClass("faults-data")
+            .withOem("faults-oem@example.com", "Faults-oem-")
+            // the app's webhook endpoint is this test, on 127.0.0.1
+            .env("NOTIFICATION_WEBHOOKS_ALLOW_PRIVATE", "true")
+            .option("--controls");
+    static final PublicApi api = suite.api();
     static DeliveryRecorder webhooks;
 
     @BeforeAll
-    static void startTheSuiteWithItsFaultControls() throws Exception {
-        suite = SuiteProcess.forTestClass("faults-data");
-        suite.start(Map.of(
-                "EVERYCLOUD_ADMIN_EMAIL", OEM_EMAIL,
-                "EVERYCLOUD_ADMIN_PASSWORD", OEM_PASSWORD,
-                "EVERYCLOUD_PUBLIC_URL", SuiteProcess.ADDRESS,
-                // the app's webhook endpoint is this test, on 127.0.0.1
-                "NOTIFICATION_WEBHOOKS_ALLOW_PRIVATE", "true"),
-                List.of("--controls"));
-        api = new PublicApi(SuiteProcess.ADDRESS);
+    static void startTheWebhookRecorder() throws Exception {
         webhooks = DeliveryRecorder.start();
     }
 
+    /** Before the suite stops (the extension stops it after this). */
     @AfterAll
-    static void leaveNothingRunning() throws InterruptedException {
+    static void stopTheWebhookRecorder() {
         if (webhooks != null) {
             webhooks.close();
-        }
-        if (suite != null) {
-            assertThat(suite.stop()).as("processes of the suite left after it stopped").isEmpty();
         }
     }
 
@@ -98,7 +91,7 @@ class FaultsIT {
 
     /** 20 devices write, 6 users claim 12 of them, {@code emails} more devices write pdaas_user_email, while Kafka is killed three times. */
     private void kafkaKilledThreeTimes(String s, String prefix, int emails) throws Exception {
-        String oem = api.login(OEM_EMAIL, OEM_PASSWORD, "cli");
+        String oem = suite.oemToken();
         Answer hook = api.put("/api/webhooks/" + APP, oem, Map.of("url", webhooks.url(), "secret", "faults-secret-" + RUN + "-0123456789"));
         assertThat(hook.status()).as("%s, step: register the app's webhook (%s)", s, hook).isBetween(200, 201);
 
@@ -190,7 +183,7 @@ class FaultsIT {
         assertThat(emailOf).as("%s, step: every pdaas_user_email write answered 204", s).hasSize(emails);
 
         // the ledger: what the test sent and was acknowledged, against what each service holds
-        String oemAfter = api.login(OEM_EMAIL, OEM_PASSWORD, "cli");
+        String oemAfter = suite.oemToken();
         Map<String, String> userIds = new ConcurrentHashMap<>();
         Map<String, String> tokens = new ConcurrentHashMap<>();
         users.forEach(user -> tokens.put(user.email(), user.fresh()));
@@ -251,7 +244,7 @@ class FaultsIT {
     @Order(3)
     void theDatabaseStoppedAndStartedTheRegistryAnswers503ThenRecoversWithoutARestart() throws Exception {
         String s = "database";
-        String oem = api.login(OEM_EMAIL, OEM_PASSWORD, "cli");
+        String oem = suite.oemToken();
         List<DeviceSimulator> devices = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             String identity = "p" + RUN + "-d" + i;
@@ -320,7 +313,7 @@ class FaultsIT {
                     }, answer -> answer.status() == 204, Duration.ofSeconds(1), Duration.ofSeconds(60));
             w.acknowledge(n);
         }
-        String oemAfter = api.login(OEM_EMAIL, OEM_PASSWORD, "cli");
+        String oemAfter = suite.oemToken();
         List<String> mismatches = awaitLedger(() -> {
             List<String> m = new ArrayList<>();
             checkWrites(oemAfter, writers, m);
@@ -337,7 +330,7 @@ class FaultsIT {
     @Order(4)
     void theMailSinkStoppedForAWhileEveryEmailArrivesExactlyOnce() {
         String s = "mail";
-        String oem = api.login(OEM_EMAIL, OEM_PASSWORD, "cli");
+        String oem = suite.oemToken();
         List<String> resets = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             resets.add(createUser(oem, "mail-reset-" + i + "-" + RUN + "@example.com", s).email);
@@ -376,7 +369,7 @@ class FaultsIT {
             System.out.println("[faults] mail: " + FaultControls.act("/mail/start", s + ", step: start the SMTP sink again"));
         }
 
-        String oemAfter = api.login(OEM_EMAIL, OEM_PASSWORD, "cli");
+        String oemAfter = suite.oemToken();
         List<String> arrived = awaitLedger(() -> {
             List<String> m = new ArrayList<>();
             for (String address : everyone) {

@@ -22,12 +22,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -44,8 +43,6 @@ import io.everycloud.e2e.PublicApi.Download;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JourneysIT {
 
-    static final String OEM_EMAIL = "oem-operator@example.com";
-    static final String OEM_PASSWORD = "Journeys-oem-" + UUID.randomUUID().toString().substring(0, 8);
     static final String PRODUCT = "dev-product";
     /** How long events may take to flow between services on a busy shared CI machine. */
     static final Duration EVENTS = Duration.ofSeconds(90);
@@ -72,8 +69,15 @@ class JourneysIT {
     static final List<String> PUSHED = List.of(PREFIX + "h1", PREFIX + "h2", PREFIX + "h3");
     static final String PUSHED_VERSION = "3.0." + RUN;
 
-    static SuiteProcess suite;
-    static PublicApi api;
+    @RegisterExtension
+    static final SuiteExtension suite = SuiteExtension.forClass("journeys-data")
+            .withOem("oem-operator@example.com", "Journeys-oem-")
+            .env("EVERYCLOUD_PRODUCT_ID", PRODUCT)
+            // journey g's webhook receiver listens on loopback, which the SSRF guard refuses by default
+            .env("NOTIFICATION_WEBHOOKS_ALLOW_PRIVATE", "true")
+            // journey e switches it on through the API, as the OEM would
+            .env("EnableFirmwareUpdate", "disabled");
+    static final PublicApi api = suite.api();
     static final Map<String, DeviceSimulator> devices = new LinkedHashMap<>();
 
     static String oemToken;
@@ -83,32 +87,10 @@ class JourneysIT {
     static String userCEmail;
     static String userCPassword = "Set-by-link-" + UUID.randomUUID().toString().substring(0, 8);
 
-    @BeforeAll
-    static void startTheSuiteOnce() throws Exception {
-        suite = SuiteProcess.forTestClass("journeys-data");
-        suite.start(Map.of(
-                "EVERYCLOUD_ADMIN_EMAIL", OEM_EMAIL,
-                "EVERYCLOUD_ADMIN_PASSWORD", OEM_PASSWORD,
-                "EVERYCLOUD_PRODUCT_ID", PRODUCT,
-                "EVERYCLOUD_PUBLIC_URL", SuiteProcess.ADDRESS,
-                // journey g's webhook receiver listens on loopback, which the SSRF guard refuses by default
-                "NOTIFICATION_WEBHOOKS_ALLOW_PRIVATE", "true",
-                // journey e switches it on through the API, as the OEM would
-                "EnableFirmwareUpdate", "disabled"));
-        api = new PublicApi(SuiteProcess.ADDRESS);
-    }
-
-    @AfterAll
-    static void leaveNothingRunning() throws InterruptedException {
-        if (suite != null) {
-            assertThat(suite.stop()).as("processes of the suite left after it stopped").isEmpty();
-        }
-    }
-
     @Test
     @Order(1)
     void a_oemImportsDevicesThatActivateAndReportData() {
-        oemToken = api.login(OEM_EMAIL, OEM_PASSWORD, "cli");
+        oemToken = suite.oemToken();
 
         long past = Instant.now().minus(Duration.ofHours(1)).getEpochSecond();
         StringBuilder csv = new StringBuilder("identity,claim_code,expires\n");
@@ -870,7 +852,7 @@ class JourneysIT {
 
     /** Access tokens live five minutes: each journey logs in again, as the portal would refresh. */
     private static void freshTokens() {
-        oemToken = api.login(OEM_EMAIL, OEM_PASSWORD, "cli");
+        oemToken = suite.oemToken();
         userBToken = api.login(userBEmail, userBPassword, "portal");
     }
 

@@ -22,8 +22,8 @@ import java.util.stream.Stream;
 
 /**
  * The local suite as a person starts it ({@code deploy/local/run --no-build --fresh --data DIR}),
- * started once for a test class and stopped with SIGTERM. The start/wait/stop logic follows
- * {@link SuiteSmokeIT} (kept separate on purpose: that class tests the launcher itself).
+ * started once for a test class and stopped with SIGTERM. IT classes use it through
+ * {@link SuiteExtension}, which also checks that nothing of it is left.
  */
 final class SuiteProcess {
 
@@ -63,6 +63,19 @@ final class SuiteProcess {
 
     Path data() {
         return data;
+    }
+
+    /** The launcher's output (stdout and stderr): {@code <data>-run.log}. */
+    Path output() {
+        return output;
+    }
+
+    /** The launcher's process (SuiteSmokeIT stops it itself, as a person would). */
+    Process launcher() {
+        if (process == null) {
+            throw new IllegalStateException("the suite was not started");
+        }
+        return process;
     }
 
     void start(Map<String, String> environment) throws Exception {

@@ -2,16 +2,12 @@ package io.everycloud.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +16,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,70 +42,14 @@ class SuiteSmokeIT {
 
     static final String ADDRESS = SuiteProcess.ADDRESS;
     static final List<String> SERVICES = SuiteProcess.SERVICES;
-
-    /** The launcher waits up to 300 s for the services; this leaves it room to report why not. */
-    static final Duration START_TIMEOUT = SuiteProcess.START_TIMEOUT;
     static final Duration STOP_TIMEOUT = SuiteProcess.STOP_TIMEOUT;
 
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static Path repo;
-    static Path data;
-    static Path output;
-    static Process suite;
-
-    @BeforeAll
-    static void startTheSuiteAsTheReadmeSays() throws Exception {
-        repo = Path.of(System.getProperty("everycloud.repo", "../..")).toAbsolutePath().normalize();
-        data = Path.of(System.getProperty("everycloud.suite-data", "target/suite-data")).toAbsolutePath().normalize();
-        output = data.resolveSibling("suite-run.log");
-        // a suite started by an earlier test class may still be closing its ports
-        long portsDeadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (!SuiteProcess.openPorts().isEmpty() && System.nanoTime() < portsDeadline) {
-            Thread.sleep(1000);
-        }
-        assertThat(SuiteProcess.openPorts()).as("ports the suite needs are already in use (is a local suite running?)").isEmpty();
-
-        Files.createDirectories(output.getParent());
-        suite = new ProcessBuilder(repo.resolve("deploy/local/run").toString(), "--no-build", "--fresh", "--data", data.toString())
-                .directory(repo.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        List<String> waiting = new ArrayList<>(SERVICES);
-        while (!waiting.isEmpty()) {
-            if (!suite.isAlive()) {
-                throw new AssertionError("the suite exited with code " + suite.exitValue() + " before "
-                        + String.join(", ", waiting) + " became ready\n" + diagnostics(waiting));
-            }
-            waiting.removeIf(service -> SuiteProcess.status(ADDRESS + "/services/" + service + "/q/health/ready") == 200);
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not ready through " + ADDRESS + " within " + START_TIMEOUT.toSeconds() + " s: "
-                        + String.join(", ", waiting) + "\n" + diagnostics(waiting));
-            }
-            Thread.sleep(1000);
-        }
-    }
-
-    @AfterAll
-    static void leaveNothingRunning() {
-        if (suite != null && suite.isAlive()) {
-            // a test failed before the stop test: stop the suite the way a person would, then make sure
-            suite.destroy();
-            try {
-                if (!suite.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                    suite.descendants().forEach(ProcessHandle::destroyForcibly);
-                    suite.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
+    /** Started as README.md says, with no environment of its own; stopped (if a test failed before the stop test) and checked after the class. */
+    @RegisterExtension
+    static final SuiteExtension suite = SuiteExtension.forClass("suite-data");
 
     @Test
     @Order(1)
@@ -186,12 +125,13 @@ class SuiteSmokeIT {
     @Test
     @Order(4)
     void stoppingTheSuiteLeavesNoProcessAndNoOpenPort() throws Exception {
-        List<ProcessHandle> tree = Stream.concat(Stream.of(suite.toHandle()), suite.toHandle().descendants()).toList();
+        Process launcher = suite.process().launcher();
+        List<ProcessHandle> tree = Stream.concat(Stream.of(launcher.toHandle()), launcher.toHandle().descendants()).toList();
         // the launcher, six services and the Kafka broker (PostgreSQL detaches itself; its port is checked below)
         assertThat(tree).as("the launcher's process tree").hasSizeGreaterThanOrEqualTo(8);
 
-        suite.destroy(); // SIGTERM, as Ctrl-C or a service manager would
-        assertThat(suite.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the launcher stops").isTrue();
+        launcher.destroy(); // SIGTERM, as Ctrl-C or a service manager would
+        assertThat(launcher.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the launcher stops").isTrue();
 
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline && (tree.stream().anyMatch(ProcessHandle::isAlive) || !SuiteProcess.openPorts().isEmpty())) {
@@ -200,7 +140,7 @@ class SuiteSmokeIT {
         assertThat(tree.stream().filter(ProcessHandle::isAlive).map(p -> p.pid() + " " + p.info().commandLine().orElse("?")))
                 .as("processes left behind").isEmpty();
         assertThat(SuiteProcess.openPorts()).as("ports still open").isEmpty();
-        assertThat(SuiteProcess.tail(output, 5)).contains("Stopped");
+        assertThat(SuiteProcess.tail(suite.process().output(), 5)).contains("Stopped");
     }
 
     private static HttpResponse<String> get(String path) {
@@ -213,15 +153,5 @@ class SuiteSmokeIT {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
-    }
-
-    /** What a person needs to see when the suite did not start: the launcher's output and the logs of the services that were not ready. */
-    private static String diagnostics(List<String> notReady) {
-        StringBuilder text = new StringBuilder("--- launcher output (" + output + "):\n").append(SuiteProcess.tail(output, 80));
-        for (String service : notReady) {
-            Path log = data.resolve("logs").resolve(service + ".log");
-            text.append("\n--- last lines of ").append(log).append(":\n").append(SuiteProcess.tail(log, 60));
-        }
-        return text.toString();
     }
 }
