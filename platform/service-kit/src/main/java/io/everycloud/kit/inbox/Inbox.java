@@ -2,7 +2,15 @@ package io.everycloud.kit.inbox;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +25,8 @@ import io.everycloud.kit.config.EveryCloudConfig;
 import io.everycloud.kit.db.DatabaseFailures;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
 /**
  * The idempotent inbox: an event id is applied at most once per consumer, in the same database
@@ -36,6 +46,22 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * the exception leaves the method, the message is nacked and the channel's dead-letter strategy
  * sends it to {@code <topic>.dlq} with the error, and the partition moves on. Offsets commit only after the method returns,
  * that is after the change committed.
+ *
+ * <p>A busy consumer applies a whole poll in one transaction with {@link #handleBatch}, from a blocking
+ * batch channel ({@code mp.messaging.incoming.<channel>.batch=true}, at most {@code max.poll.records}
+ * records a batch):
+ *
+ * <pre>{@code
+ * @Incoming(Channels.CLAIM_OWNERSHIP)
+ * @Blocking
+ * public CompletionStage<Void> onOwnership(KafkaRecordBatch<String, String> batch) {
+ *     return inbox.handleBatch("registry-ownership", batch, this::apply);
+ * }
+ * }</pre>
+ *
+ * The same rules hold per event: applied at most once, in the batch's order (a partition's records
+ * keep their order), a database outage holds the whole batch, and only a poison event goes to the
+ * dead-letter topic (see {@link #handleBatch}).
  */
 @ApplicationScoped
 public class Inbox {
@@ -129,6 +155,158 @@ public class Inbox {
         LOG.errorf(last, "%s: event %s (%s, subject %s) goes to the dead-letter topic", consumer, envelope.id(),
                 envelope.type(), envelope.subject());
         throw new EventFailedException(envelope, last);
+    }
+
+    /**
+     * Applies a batch of records once each, in the batch's order, in ONE transaction: one
+     * {@code INSERT ... ON CONFLICT DO NOTHING RETURNING} of the batch's event ids into the inbox,
+     * then the handler for each event that was new, then one commit. Returns the batch's
+     * acknowledgement (its offsets are committed after the change committed); nothing is
+     * acknowledged before.
+     * <ul>
+     * <li>Database unavailable ({@link DatabaseFailures}): the whole batch is tried again without
+     * limit, 100 ms doubling to 5 s apart, and never dead-lettered.</li>
+     * <li>Any other failure (a poison event): the batch's transaction is rolled back and the batch is
+     * applied event by event, each in its own transaction with its attempts ({@link #apply}); an event
+     * that keeps failing, and an unreadable record, is nacked alone, so the channel's dead-letter
+     * strategy sends only that record to {@code <topic>.dlq} with the error, and the others are
+     * applied. (Nacking the batch would dead-letter every record in it.)</li>
+     * </ul>
+     * The metrics {@code everycloud.inbox.applied}, {@code duplicates} and {@code dead.lettered} count
+     * events, not batches.
+     */
+    public CompletionStage<Void> handleBatch(String consumer, KafkaRecordBatch<?, String> batch, Consumer<Envelope> handler) {
+        List<Pending> readable = new ArrayList<>();
+        List<Pending> unreadable = new ArrayList<>();
+        for (KafkaRecord<?, String> record : batch.getRecords()) {
+            try {
+                if (record.getPayload() == null) {
+                    throw new MalformedEventException("an empty record (no value)");
+                }
+                readable.add(new Pending(record, Envelope.fromJson(record.getPayload()), null));
+            } catch (MalformedEventException e) {
+                unreadable.add(new Pending(record, null, e));
+            }
+        }
+        if (!readable.isEmpty() && !applyBatch(consumer, readable, handler)) {
+            for (Pending pending : readable) {
+                try {
+                    apply(consumer, pending.envelope(), handler);
+                } catch (EventFailedException e) {
+                    deadLetter(pending.record(), e);
+                }
+            }
+        }
+        for (Pending pending : unreadable) {
+            meters.counter("everycloud.inbox.dead.lettered", "consumer", consumer).increment();
+            LOG.errorf("%s: unreadable event sent to the dead-letter topic: %s", consumer, pending.failure().getMessage());
+            deadLetter(pending.record(), pending.failure());
+        }
+        return batch.ack();
+    }
+
+    /** A record of a batch, read ({@code envelope}) or not ({@code failure}). */
+    private record Pending(KafkaRecord<?, String> record, Envelope envelope, RuntimeException failure) {
+    }
+
+    /**
+     * The batch in one transaction, retried without limit while the database is unavailable.
+     * Returns false (rolled back) when anything else failed: the caller applies event by event.
+     */
+    private boolean applyBatch(String consumer, List<Pending> batch, Consumer<Envelope> handler) {
+        List<Envelope> envelopes = batch.stream().map(Pending::envelope).toList();
+        long outageDelay = OUTAGE_FIRST_DELAY_MS;
+        long outageSince = 0;
+        long outageLoggedAt = 0;
+        while (true) {
+            try {
+                int applied = QuarkusTransaction.requiringNew().call(() -> applyBatchInTransaction(consumer, envelopes, handler));
+                if (applied > 0) {
+                    meters.counter("everycloud.inbox.applied", "consumer", consumer).increment(applied);
+                }
+                if (applied < envelopes.size()) {
+                    meters.counter("everycloud.inbox.duplicates", "consumer", consumer).increment(envelopes.size() - applied);
+                }
+                if (outageSince != 0) {
+                    LOG.infof("%s: a batch of %d events applied after the database was unavailable for %d ms", consumer,
+                            envelopes.size(), (System.nanoTime() - outageSince) / 1_000_000);
+                }
+                return true;
+            } catch (RuntimeException e) {
+                if (!DatabaseFailures.isUnavailable(e)) {
+                    LOG.warnf("%s: a batch of %d events failed (%s: %s); applying them one by one", consumer, envelopes.size(),
+                            e.getClass().getSimpleName(), e.getMessage());
+                    return false;
+                }
+                long now = System.nanoTime();
+                if (outageSince == 0) {
+                    outageSince = now;
+                }
+                if (outageLoggedAt == 0 || now - outageLoggedAt > OUTAGE_LOG_EVERY_NS) {
+                    outageLoggedAt = now;
+                    LOG.warnf("%s: a batch of %d events (first %s) waits for the database, which is unavailable (%s);"
+                            + " retrying every %d ms at most, the partitions hold", consumer, envelopes.size(),
+                            envelopes.get(0).id(), e.getMessage(), OUTAGE_MAX_DELAY_MS);
+                }
+                meters.counter("everycloud.inbox.database.unavailable", "consumer", consumer).increment();
+                sleep(outageDelay);
+                outageDelay = Math.min(outageDelay * 2, OUTAGE_MAX_DELAY_MS);
+            }
+        }
+    }
+
+    /** Records the batch's ids in one statement, then applies the new ones in order. Returns how many were new. */
+    private int applyBatchInTransaction(String consumer, List<Envelope> envelopes, Consumer<Envelope> handler) {
+        Set<UUID> fresh = recordAll(consumer, envelopes);
+        int applied = 0;
+        for (Envelope envelope : envelopes) {
+            // remove: an id that comes twice in the batch is applied the first time only
+            if (fresh.remove(envelope.id())) {
+                handler.accept(envelope);
+                applied++;
+            } else {
+                LOG.debugf("%s: event %s already applied, skipped", consumer, envelope.id());
+            }
+        }
+        return applied;
+    }
+
+    private Set<UUID> recordAll(String consumer, List<Envelope> envelopes) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO inbox (consumer, event_id, event_type) SELECT ?, e.id, e.type"
+                                + " FROM unnest(?::uuid[], ?::text[]) AS e (id, type) ON CONFLICT DO NOTHING RETURNING event_id")) {
+            insert.setString(1, consumer);
+            insert.setArray(2, connection.createArrayOf("uuid", envelopes.stream().map(Envelope::id).toArray()));
+            insert.setArray(3, connection.createArrayOf("text", envelopes.stream().map(Envelope::type).toArray()));
+            Set<UUID> fresh = new HashSet<>();
+            try (ResultSet rs = insert.executeQuery()) {
+                while (rs.next()) {
+                    fresh.add(rs.getObject(1, UUID.class));
+                }
+            }
+            return fresh;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not write the inbox", e);
+        }
+    }
+
+    /**
+     * Nacks one record of a batch: the channel's failure strategy (dead-letter-queue) sends it to
+     * {@code <topic>.dlq} with SmallRye's headers ({@code dead-letter-reason}, {@code -cause},
+     * {@code -topic}, {@code -partition}, {@code -offset}), as for a record consumed alone.
+     * Waits until it is there, so the batch is acknowledged after its dead letters.
+     */
+    private static void deadLetter(KafkaRecord<?, String> record, Throwable reason) {
+        try {
+            record.nack(reason).toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while dead-lettering", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not dead-letter a record of " + record.getTopic() + "-" + record.getPartition()
+                    + " (key " + record.getKey() + "): " + e.getCause().getMessage(), e.getCause());
+        }
     }
 
     private boolean applyInTransaction(String consumer, Envelope envelope, Consumer<Envelope> handler) {

@@ -43,7 +43,8 @@ public class AppliedListener {
     /** How many times each event was handed to the handler (its id to the count). */
     public static final Map<UUID, AtomicInteger> ATTEMPTS = new ConcurrentHashMap<>();
 
-    private void apply(Envelope envelope) {
+    /** Applies one event (public: {@link BatchAppliedListener} applies the same way, a batch at a time). */
+    public void apply(Envelope envelope) {
         int attempt = ATTEMPTS.computeIfAbsent(envelope.id(), id -> new AtomicInteger()).incrementAndGet();
         if (envelope.subject().startsWith("poison")) {
             throw new IllegalStateException("cannot apply " + envelope.subject());
