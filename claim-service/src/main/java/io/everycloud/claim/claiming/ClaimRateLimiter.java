@@ -7,8 +7,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,16 +20,22 @@ import io.quarkus.scheduler.Scheduled;
 
 /**
  * Limits claim attempts per user and per client address, counted in the service's database so
- * every replica shares the count. Each attempt reserves one unit in a fixed window before the
- * code is even looked up; a successful attempt gives it back, so only failures (wrong, expired
- * or owned codes) use up the budget. A burst of guesses therefore stops at the limit, and the
- * right code inside that burst is refused too.
+ * every replica shares the count. Only failures (wrong, expired or owned codes) use up the budget.
+ *
+ * <p>An attempt first locks its two counters (user, address) in the caller's transaction and
+ * reads them; over the limit it is refused (429) before the code is even looked up, so a burst of
+ * guesses stops at the limit and the right code inside that burst is refused too. The locks are
+ * held until the attempt's transaction ends, and a failed attempt adds one to both counters in
+ * that same transaction ({@link #countFailure}): concurrent attempts of one user (or one address)
+ * take turns on the counter rows, and each sees every failure before it. Successful attempts leave
+ * the counters as they were. One statement per attempt, two for a failed one; the attempt commits
+ * with the claim it decides.
  */
 @ApplicationScoped
 public class ClaimRateLimiter {
 
-    /** The units one attempt reserved. */
-    public record Reservation(String userBucket, String addressBucket, Instant windowStart) {
+    /** The counters one attempt holds. */
+    public record Attempt(String userBucket, String addressBucket, Instant windowStart) {
     }
 
     @Inject
@@ -40,26 +44,62 @@ public class ClaimRateLimiter {
     @Inject
     ClaimConfig config;
 
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public Reservation reserve(UUID userId, String address) {
+    /**
+     * Locks the attempt's counters until the transaction ends (creating them at zero in a new
+     * window) and refuses it with 429 when either has reached its limit.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Attempt check(UUID userId, String address) {
         Instant now = Instant.now();
         Duration window = config.rateLimit().window();
         long windowMillis = window.toMillis();
         Instant windowStart = Instant.ofEpochMilli(now.toEpochMilli() / windowMillis * windowMillis);
-        Reservation reservation = new Reservation("user:" + userId, "address:" + address, windowStart);
-        Map<String, Integer> counts = add(reservation, 1);
-        if (counts.get(reservation.userBucket()) > config.rateLimit().perUser()
-                || counts.get(reservation.addressBucket()) > config.rateLimit().perAddress()) {
-            // thrown inside the transaction: the refused attempt is rolled back and does not count
+        Attempt attempt = new Attempt("user:" + userId, "address:" + address, windowStart);
+        int userFailures = 0;
+        int addressFailures = 0;
+        // DO UPDATE (not DO NOTHING): the row is locked and returned whether it is new or not
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("""
+                        INSERT INTO claim_attempt_window (bucket, window_start, attempts) VALUES (?, ?, 0), (?, ?, 0)
+                        ON CONFLICT (bucket, window_start) DO UPDATE SET attempts = claim_attempt_window.attempts
+                        RETURNING bucket, attempts""")) {
+            Timestamp start = Timestamp.from(windowStart);
+            s.setString(1, attempt.userBucket());
+            s.setTimestamp(2, start);
+            s.setString(3, attempt.addressBucket());
+            s.setTimestamp(4, start);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getString(1).equals(attempt.userBucket())) {
+                        userFailures = rs.getInt(2);
+                    } else {
+                        addressFailures = rs.getInt(2);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not count claim attempts", e);
+        }
+        if (userFailures >= config.rateLimit().perUser() || addressFailures >= config.rateLimit().perAddress()) {
             throw ProblemException.tooManyRequests(Duration.between(now, windowStart.plus(window)));
         }
-        return reservation;
+        return attempt;
     }
 
-    /** Gives a successful attempt back, in the caller's transaction (committed with the claim it refunds). */
-    @Transactional
-    public void refund(Reservation reservation) {
-        add(reservation, -1);
+    /** The attempt failed: one more failure for its user and its address, committed with the attempt. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void countFailure(Attempt attempt) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("""
+                        UPDATE claim_attempt_window SET attempts = attempts + 1
+                        WHERE window_start = ? AND bucket IN (?, ?)""")) {
+            s.setTimestamp(1, Timestamp.from(attempt.windowStart()));
+            s.setString(2, attempt.userBucket());
+            s.setString(3, attempt.addressBucket());
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not count a failed claim attempt", e);
+        }
     }
 
     @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -72,38 +112,6 @@ public class ClaimRateLimiter {
             s.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("could not prune claim attempts", e);
-        }
-    }
-
-    /**
-     * Adds delta to both buckets of the reservation in one statement (one round trip; the user's
-     * row is locked before the address's, always in that order) and returns each bucket's count.
-     */
-    private Map<String, Integer> add(Reservation reservation, int delta) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("""
-                        INSERT INTO claim_attempt_window (bucket, window_start, attempts)
-                        VALUES (?, ?, GREATEST(?, 0)), (?, ?, GREATEST(?, 0))
-                        ON CONFLICT (bucket, window_start)
-                        DO UPDATE SET attempts = GREATEST(claim_attempt_window.attempts + ?, 0)
-                        RETURNING bucket, attempts""")) {
-            Timestamp windowStart = Timestamp.from(reservation.windowStart());
-            s.setString(1, reservation.userBucket());
-            s.setTimestamp(2, windowStart);
-            s.setInt(3, delta);
-            s.setString(4, reservation.addressBucket());
-            s.setTimestamp(5, windowStart);
-            s.setInt(6, delta);
-            s.setInt(7, delta);
-            Map<String, Integer> counts = new HashMap<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    counts.put(rs.getString(1), rs.getInt(2));
-                }
-            }
-            return counts;
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not count claim attempts", e);
         }
     }
 }

@@ -12,10 +12,11 @@ import io.everycloud.claim.ownership.OwnershipService;
 import io.everycloud.kit.problem.ProblemException;
 
 /**
- * Claims and previews by code, behind the attempt limits. The attempt is reserved in a transaction
- * of its own, committed before the code is looked up (concurrent guesses see each other); the
- * claim and the refund of a successful attempt then commit together in one transaction, and a
- * failed claim rolls both back, so its attempt keeps counting. Two commits per claim, not three.
+ * Claims and previews by code, behind the attempt limits, each in one transaction: the attempt's
+ * counters are locked and checked first (429 over the limit), then the code is looked up and
+ * decided. A refusal (404, 409, 410) writes nothing but one more failure on the counters and
+ * commits that ({@code dontRollbackOn}); a claim commits its ownership change, its event and its
+ * ledger entry, and leaves the counters as they were. Any other error rolls everything back.
  */
 @ApplicationScoped
 public class ClaimService {
@@ -26,22 +27,28 @@ public class ClaimService {
     @Inject
     OwnershipService ownership;
 
-    @Transactional
+    @Transactional(dontRollbackOn = ProblemException.class)
     public List<String> claim(UUID userId, String code, String address) {
         String normalized = validCode(code);
-        ClaimRateLimiter.Reservation reservation = limiter.reserve(userId, address);
-        List<String> claimed = ownership.claimByCode(userId, normalized);
-        limiter.refund(reservation);
-        return claimed;
+        ClaimRateLimiter.Attempt attempt = limiter.check(userId, address);
+        try {
+            return ownership.claimByCode(userId, normalized);
+        } catch (ProblemException refused) {
+            limiter.countFailure(attempt);
+            throw refused;
+        }
     }
 
-    @Transactional
+    @Transactional(dontRollbackOn = ProblemException.class)
     public OwnershipService.Preview preview(UUID userId, String code, String address) {
         String normalized = validCode(code);
-        ClaimRateLimiter.Reservation reservation = limiter.reserve(userId, address);
-        OwnershipService.Preview preview = ownership.preview(userId, normalized);
-        limiter.refund(reservation);
-        return preview;
+        ClaimRateLimiter.Attempt attempt = limiter.check(userId, address);
+        try {
+            return ownership.preview(userId, normalized);
+        } catch (ProblemException refused) {
+            limiter.countFailure(attempt);
+            throw refused;
+        }
     }
 
     private static String validCode(String code) {

@@ -84,7 +84,7 @@ public class DeviceListener {
         // A new claim code on an owned device is the seed's transfer: the next claim with it moves ownership.
         boolean transferOpen = !users.isEmpty() && (codesChanged || before.transferOpen());
         devices.save(new DeviceState(identity, tags.claimCodes(), tags.expiresAt(), users, tags.apps(), transferOpen,
-                pending, pendingSince));
+                pending, pendingSince), codesChanged);
     }
 
     private static <T> boolean sameSet(List<T> a, List<T> b) {

@@ -31,10 +31,6 @@ public class DeviceRepository {
 
     private static final String COLUMNS = "identity, claim_codes, expires_at, users, apps, transfer_open, pending_users, pending_since";
 
-    /** A device whose claim code has the hash looked up, with the stored code for the constant-time check. */
-    public record CodeMatch(String identity, String code) {
-    }
-
     @Inject
     AgroalDataSource dataSource;
 
@@ -46,12 +42,6 @@ public class DeviceRepository {
     /** The device, its row locked until the transaction ends. */
     public Optional<DeviceState> lock(String identity) {
         return query("SELECT " + COLUMNS + " FROM device WHERE identity = ? FOR UPDATE", identity).stream().findFirst();
-    }
-
-    /** The devices, locked in identity order (one order for everybody: no deadlocks between claims). */
-    public List<DeviceState> lockAll(Collection<String> identities) {
-        return query("SELECT " + COLUMNS + " FROM device WHERE identity = ANY(?) ORDER BY identity FOR UPDATE",
-                identities.toArray(String[]::new));
     }
 
     /** The devices one user owns here, locked. */
@@ -69,17 +59,39 @@ public class DeviceRepository {
         return byIdentity;
     }
 
-    public List<CodeMatch> findByCodeHash(byte[] hash) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("SELECT identity, code FROM claim_code WHERE code_hash = ? ORDER BY identity")) {
-            s.setBytes(1, hash);
-            List<CodeMatch> matches = new ArrayList<>();
+    /** A device that has a claim code with the hash looked up, with that stored code (for the constant-time check). */
+    public record CodeHolder(DeviceState device, String code) {
+    }
+
+    /** What a claim or preview by code decides on; see {@link #byCodeHash}. */
+    public record CodeLookup(List<CodeHolder> holders, List<String> defaultApps) {
+    }
+
+    /**
+     * In one round trip: the devices that have a claim code with this hash (locked in identity
+     * order when {@code lock}, one order for everybody, so concurrent claims queue instead of
+     * deadlocking), each with the stored code, and the default apps of the user who asks. The
+     * devices' rows are read after their locks are granted: a claim that committed meanwhile
+     * shows as the new owner. Default apps are empty when no device has the code.
+     */
+    public CodeLookup byCodeHash(byte[] hash, UUID userId, boolean lock) {
+        String sql = "SELECT d." + COLUMNS.replace(", ", ", d.") + """
+                , c.code, ARRAY(SELECT a.app_id FROM user_default_app a WHERE a.user_id = ? ORDER BY a.app_id) AS default_apps
+                FROM claim_code c JOIN device d ON d.identity = c.identity
+                WHERE c.code_hash = ?
+                ORDER BY d.identity""" + (lock ? " FOR UPDATE OF d" : "");
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setObject(1, userId);
+            s.setBytes(2, hash);
+            List<CodeHolder> holders = new ArrayList<>();
+            List<String> apps = List.of();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    matches.add(new CodeMatch(rs.getString(1), rs.getString(2)));
+                    holders.add(new CodeHolder(map(rs), rs.getString("code")));
+                    apps = strings(rs.getArray("default_apps"));
                 }
             }
-            return matches;
+            return new CodeLookup(holders, apps);
         } catch (SQLException e) {
             throw new IllegalStateException("could not look up a claim code", e);
         }
@@ -87,6 +99,14 @@ public class DeviceRepository {
 
     /** Writes the whole state of a device and its claim codes. */
     public void save(DeviceState device) {
+        save(device, true);
+    }
+
+    /**
+     * Writes the whole state of a device; its claim-code rows only when {@code codesChanged} (a
+     * tag snapshot that keeps the codes, such as the registry's echo of an owner, is one statement).
+     */
+    public void save(DeviceState device, boolean codesChanged) {
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement s = c.prepareStatement("""
                     INSERT INTO device (identity, claim_codes, expires_at, users, apps, transfer_open, pending_users, pending_since, updated_at)
@@ -104,6 +124,9 @@ public class DeviceRepository {
                 s.setTimestamp(8, timestamp(device.pendingSince()));
                 s.executeUpdate();
             }
+            if (!codesChanged) {
+                return;
+            }
             try (PreparedStatement s = c.prepareStatement("DELETE FROM claim_code WHERE identity = ?")) {
                 s.setString(1, device.identity());
                 s.executeUpdate();
@@ -120,24 +143,6 @@ public class DeviceRepository {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not save device " + device.identity(), e);
-        }
-    }
-
-    /** Records owners this service announced; they win over older registry snapshots (see DeviceListener). */
-    public void setOwners(String identity, List<UUID> users, boolean transferOpen, Instant now) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("""
-                        UPDATE device SET users = ?, pending_users = ?, pending_since = ?, transfer_open = ?, updated_at = now()
-                        WHERE identity = ?""")) {
-            Array array = c.createArrayOf("uuid", users.toArray());
-            s.setArray(1, array);
-            s.setArray(2, array);
-            s.setTimestamp(3, Timestamp.from(now));
-            s.setBoolean(4, transferOpen);
-            s.setString(5, identity);
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not record the owners of " + identity, e);
         }
     }
 

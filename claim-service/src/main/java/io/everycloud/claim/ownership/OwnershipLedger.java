@@ -1,5 +1,6 @@
 package io.everycloud.claim.ownership;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,7 +18,7 @@ import io.agroal.api.AgroalDataSource;
 import io.everycloud.kit.page.Page;
 import io.everycloud.kit.page.PageRequest;
 
-/** The audit ledger of ownership changes; written in the transaction that makes the change. */
+/** The audit ledger of ownership changes, written in the transaction (and the statement) that makes the change. */
 @ApplicationScoped
 public class OwnershipLedger {
 
@@ -28,23 +29,39 @@ public class OwnershipLedger {
     @Inject
     AgroalDataSource dataSource;
 
-    public void record(String identity, String action, UUID userId, UUID previousUserId, String method, String actor,
-            UUID eventId, Instant at) {
+    /**
+     * An ownership change and its ledger entry, in one statement (one round trip): the device's
+     * owners as this service announced them ({@code pending_users} until the registry echoes them,
+     * see DeviceListener) and whether a transfer stays open, then the entry. A device this
+     * projection does not know (a reset the device asked for) gets the entry alone.
+     */
+    public void record(String identity, List<UUID> owners, boolean transferOpen, String action, UUID userId,
+            UUID previousUserId, String method, String actor, UUID eventId, Instant at) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("""
+                        WITH owners AS (
+                            UPDATE device SET users = ?, pending_users = ?, pending_since = ?, transfer_open = ?, updated_at = now()
+                            WHERE identity = ?)
                         INSERT INTO ownership_ledger (identity, action, user_id, previous_user_id, method, actor, event_id, recorded_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            s.setString(1, identity);
-            s.setString(2, action);
-            s.setObject(3, userId);
-            s.setObject(4, previousUserId);
-            s.setString(5, method);
-            s.setString(6, actor);
-            s.setObject(7, eventId);
-            s.setTimestamp(8, Timestamp.from(at));
+            Timestamp time = Timestamp.from(at);
+            Array users = c.createArrayOf("uuid", owners.toArray());
+            s.setArray(1, users);
+            s.setArray(2, users);
+            s.setTimestamp(3, time);
+            s.setBoolean(4, transferOpen);
+            s.setString(5, identity);
+            s.setString(6, identity);
+            s.setString(7, action);
+            s.setObject(8, userId);
+            s.setObject(9, previousUserId);
+            s.setString(10, method);
+            s.setString(11, actor);
+            s.setObject(12, eventId);
+            s.setTimestamp(13, time);
             s.executeUpdate();
         } catch (SQLException e) {
-            throw new IllegalStateException("could not write the ownership ledger", e);
+            throw new IllegalStateException("could not record the ownership change of " + identity, e);
         }
     }
 

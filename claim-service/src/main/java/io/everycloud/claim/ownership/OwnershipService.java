@@ -51,18 +51,17 @@ public class OwnershipService {
 
     /**
      * Claims every device the code covers for the user, all or nothing. Concurrent claims of the
-     * same devices queue on the row locks; the later one sees the new owner and gets 409.
+     * same devices queue on the row locks; the later one sees the new owner and gets 409. A refusal
+     * (404, 410, 409) is thrown before anything is written, and does not mark the transaction for
+     * rollback: the caller commits what it counted for the failed attempt (see ClaimService).
      */
-    @Transactional
+    @Transactional(dontRollbackOn = ProblemException.class)
     public List<String> claimByCode(UUID userId, String normalizedCode) {
         Instant now = Instant.now();
-        List<String> identities = devicesWithCode(normalizedCode);
-        if (identities.isEmpty()) {
-            throw ProblemException.notFound("no device has this claim code");
-        }
+        // the code's devices locked, and the user's default apps, in one round trip
+        DeviceRepository.CodeLookup lookup = devices.byCodeHash(ClaimCode.hash(normalizedCode), userId, true);
         // The code may have changed between the lookup and the lock: check again on the locked rows.
-        List<DeviceState> locked = devices.lockAll(identities).stream()
-                .filter(device -> hasCode(device, normalizedCode)).toList();
+        List<DeviceState> locked = holdersOf(lookup, normalizedCode);
         if (locked.isEmpty()) {
             throw ProblemException.notFound("no device has this claim code");
         }
@@ -73,7 +72,7 @@ public class OwnershipService {
         if (live.stream().anyMatch(device -> ownedByAnother(device, userId) && !device.transferOpen())) {
             throw ProblemException.conflict("a device with this claim code already has an owner");
         }
-        List<String> apps = defaultApps.of(userId);
+        List<String> apps = lookup.defaultApps();
         for (DeviceState device : live) {
             if (!device.isOwned()) {
                 claim(device, userId, apps, ClaimEvents.BY_CODE, userId.toString(), now);
@@ -85,11 +84,10 @@ public class OwnershipService {
     }
 
     /** What a code covers, without claiming; same answers as a claim for unknown (404) and expired (410) codes. */
-    @Transactional
+    @Transactional(dontRollbackOn = ProblemException.class)
     public Preview preview(UUID userId, String normalizedCode) {
         Instant now = Instant.now();
-        List<DeviceState> found = devices.findAll(devicesWithCode(normalizedCode)).values().stream()
-                .filter(device -> hasCode(device, normalizedCode)).toList();
+        List<DeviceState> found = holdersOf(devices.byCodeHash(ClaimCode.hash(normalizedCode), userId, false), normalizedCode);
         if (found.isEmpty()) {
             throw ProblemException.notFound("no device has this claim code");
         }
@@ -181,15 +179,19 @@ public class OwnershipService {
         setClaimCode(identity, normalizedCode, Setter.DEVICE);
     }
 
-    private List<String> devicesWithCode(String normalizedCode) {
-        List<String> identities = new ArrayList<>();
-        for (DeviceRepository.CodeMatch match : devices.findByCodeHash(ClaimCode.hash(normalizedCode))) {
-            // the hash only finds candidates; equality is decided by a constant-time comparison
-            if (ClaimCode.matches(normalizedCode, match.code())) {
-                identities.add(match.identity());
+    /**
+     * The devices found by the code's hash that really have the code: the stored code the hash
+     * found and the device's current codes are both compared in constant time.
+     */
+    private static List<DeviceState> holdersOf(DeviceRepository.CodeLookup lookup, String normalizedCode) {
+        List<DeviceState> holders = new ArrayList<>();
+        for (DeviceRepository.CodeHolder holder : lookup.holders()) {
+            boolean matches = ClaimCode.matches(normalizedCode, holder.code());
+            if (hasCode(holder.device(), normalizedCode) & matches) {
+                holders.add(holder.device());
             }
         }
-        return identities;
+        return holders;
     }
 
     private static boolean hasCode(DeviceState device, String normalizedCode) {
@@ -207,34 +209,32 @@ public class OwnershipService {
     private void claim(DeviceState device, UUID userId, List<String> apps, String method, String actor, Instant now) {
         List<UUID> owners = new ArrayList<>(device.users());
         owners.add(userId);
-        devices.setOwners(device.identity(), owners, false, now);
         Envelope event = outbox.publish(device.identity(),
                 new ClaimEvents.OwnershipClaimed(device.identity(), userId, apps, method, now));
-        ledger.record(device.identity(), LedgerEntry.CLAIMED, userId, null, method, actor, event.id(), now);
+        ledger.record(device.identity(), owners, false, LedgerEntry.CLAIMED, userId, null, method, actor, event.id(), now);
     }
 
     private void transfer(DeviceState device, UUID userId, List<String> apps, Instant now) {
         UUID previous = device.users().get(0);
-        devices.setOwners(device.identity(), List.of(userId), false, now);
         Envelope event = outbox.publish(device.identity(),
                 new ClaimEvents.OwnershipTransferred(device.identity(), previous, userId, apps, now));
-        ledger.record(device.identity(), LedgerEntry.TRANSFERRED, userId, previous, ClaimEvents.BY_CODE, userId.toString(),
-                event.id(), now);
+        ledger.record(device.identity(), List.of(userId), false, LedgerEntry.TRANSFERRED, userId, previous, ClaimEvents.BY_CODE,
+                userId.toString(), event.id(), now);
     }
 
     private void release(DeviceState device, UUID userId, String method, String actor, Instant now) {
         List<UUID> owners = new ArrayList<>(device.users());
         owners.remove(userId);
-        devices.setOwners(device.identity(), owners, device.transferOpen() && !owners.isEmpty(), now);
         Envelope event = outbox.publish(device.identity(),
                 new ClaimEvents.OwnershipReleased(device.identity(), userId, method, now));
-        ledger.record(device.identity(), LedgerEntry.RELEASED, userId, null, method, actor, event.id(), now);
+        ledger.record(device.identity(), owners, device.transferOpen() && !owners.isEmpty(), LedgerEntry.RELEASED, userId, null,
+                method, actor, event.id(), now);
     }
 
     private void reset(String identity, Optional<DeviceState> device, String method, String actor, Instant now) {
-        device.ifPresent(d -> devices.setOwners(identity, List.of(), false, now));
         UUID previous = device.filter(DeviceState::isOwned).map(d -> d.users().get(0)).orElse(null);
         Envelope event = outbox.publish(identity, new ClaimEvents.OwnershipReset(identity, method, now));
-        ledger.record(identity, LedgerEntry.RESET, null, previous, method, actor, event.id(), now);
+        // a device unknown to the projection gets the entry alone (the statement's update finds no row)
+        ledger.record(identity, List.of(), false, LedgerEntry.RESET, null, previous, method, actor, event.id(), now);
     }
 }

@@ -227,6 +227,67 @@ class ClaimingTest {
     }
 
     @Test
+    void aConcurrentBurstOfWrongGuessesStopsExactlyAtTheLimit() throws Exception {
+        String identity = Fixtures.identity("burst");
+        String code = Fixtures.code();
+        Fixtures.provision(identity, Fixtures.tags(code, null));
+        UUID guesser = UUID.randomUUID();
+        int guesses = 12;
+        HttpClient http = HttpClient.newHttpClient();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(guesses);
+        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < guesses; i++) {
+                // each from an address of its own: only the user's limit can stop them
+                HttpRequest request = HttpRequest.newBuilder(URI.create(claimsUrl.toString()))
+                        .header("Authorization", Tokens.bearer(Tokens.user(guesser)))
+                        .header("Content-Type", "application/json").header("X-Forwarded-For", Fixtures.address())
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"BURST-" + i + "-" + UUID.randomUUID() + "\"}")).build();
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return http.send(request, HttpResponse.BodyHandlers.ofString());
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<HttpResponse<String>> answer : answers) {
+                statuses.add(answer.get().statusCode());
+            }
+            // %test.claim.rate-limit.per-user=5: five guesses are answered, every other one is refused
+            assertThat(statuses).containsOnly(404, 429);
+            assertThat(statuses).filteredOn(s -> s == 404).hasSize(5);
+        } finally {
+            pool.shutdownNow();
+        }
+        given().header("Authorization", Tokens.bearer(Tokens.user(guesser))).header("X-Forwarded-For", Fixtures.address())
+                .contentType("application/json").body(claimBody(code)).post("/api/claims").then().statusCode(429);
+        assertThat(Fixtures.device(identity).orElseThrow().users()).isEmpty();
+    }
+
+    @Test
+    void refusedAttemptsDoNotCountAgainstTheirAddressButFailedPreviewsDo() {
+        UUID blocked = UUID.randomUUID();
+        for (int i = 0; i < 5; i++) { // %test.claim.rate-limit.per-user=5, each from its own address
+            asUser(blocked).queryParam("code", "PEEK-" + i).get("/api/claims/preview").then().statusCode(404);
+        }
+        String address = Fixtures.address();
+        for (int i = 0; i < 20; i++) {
+            given().header("Authorization", Tokens.bearer(Tokens.user(blocked))).header("X-Forwarded-For", address)
+                    .contentType("application/json").body(claimBody("GUESS-" + i)).post("/api/claims").then().statusCode(429);
+        }
+        // the twenty refusals used none of the address's budget: twelve failures are still answered there
+        UUID neighbour = UUID.randomUUID();
+        for (int i = 0; i < 12; i++) { // %test.claim.rate-limit.per-address=12
+            UUID user = i < 4 ? neighbour : UUID.randomUUID();
+            given().header("Authorization", Tokens.bearer(Tokens.user(user))).header("X-Forwarded-For", address)
+                    .contentType("application/json").body(claimBody("NEIGHBOUR-" + i)).post("/api/claims").then().statusCode(404);
+        }
+        given().header("Authorization", Tokens.bearer(Tokens.user(UUID.randomUUID()))).header("X-Forwarded-For", address)
+                .contentType("application/json").body(claimBody("NEIGHBOUR-X")).post("/api/claims").then().statusCode(429);
+    }
+
+    @Test
     void successfulClaimsDoNotUseUpTheAttemptLimit() {
         UUID user = UUID.randomUUID();
         String address = Fixtures.address();
