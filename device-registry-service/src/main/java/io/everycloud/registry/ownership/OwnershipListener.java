@@ -1,6 +1,7 @@
 package io.everycloud.registry.ownership;
 
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,10 +18,14 @@ import io.everycloud.registry.tag.TagRepository;
 import io.everycloud.registry.tag.TagService;
 import io.everycloud.registry.tag.Tags;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
 /**
  * Applies claim-service's ownership ledger to the {@code users}, {@code apps} and
- * {@code claim_code} tags, once per event (the inbox), announcing the full tag set each time.
+ * {@code claim_code} tags, once per event (the inbox), announcing the full tag set after each event
+ * ({@code device.tags-changed.v1}). Consumed in batches ({@code batch=true}, at most
+ * {@code max.poll.records} a poll): the tag changes and announcements of a whole poll commit in one
+ * transaction, in the order the events came (the same device twice in a batch: both, in order).
  */
 @ApplicationScoped
 public class OwnershipListener {
@@ -39,8 +44,8 @@ public class OwnershipListener {
 
     @Incoming(Channels.CLAIM_OWNERSHIP)
     @Blocking(ordered = true)
-    public void onOwnership(String message) {
-        inbox.handle(CONSUMER, message, this::apply);
+    public CompletionStage<Void> onOwnership(KafkaRecordBatch<String, String> batch) {
+        return inbox.handleBatch(CONSUMER, batch, this::apply);
     }
 
     void apply(Envelope envelope) {
