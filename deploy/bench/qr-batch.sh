@@ -35,10 +35,10 @@ while [[ $# -gt 0 ]]; do
 done
 [[ "$DEVICES" =~ ^[0-9]+$ && "$DEVICES" -ge 1 && "$DEVICES" -le 10000 ]] || { echo "--devices: 1..10000" >&2; exit 2; }
 
-source "$REPO/deploy/bench/suite-lib.sh"
-check_suite_prerequisites registry claim -- unzip
-suite_setup_work
-start_suite_infra
+source "$REPO/deploy/bench/lib.sh"
+check_prerequisites registry claim -- unzip jcmd
+setup_work
+start_infra registry claim
 start_service registry; start_service claim
 await_ready registry; await_ready claim
 token() { cat "$WORK/infra/oem.token"; }

@@ -46,8 +46,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-source "$REPO/deploy/bench/suite-lib.sh"
-check_suite_prerequisites "${SERVICES[@]}" -- wrk
+source "$REPO/deploy/bench/lib.sh"
+check_prerequisites "${SERVICES[@]}" -- wrk jcmd
 
 # the local suite's options per service, read from ServiceProcess.java (one source of truth)
 suite_flags() { # <name>
@@ -66,9 +66,9 @@ for s in "${SERVICES[@]}"; do
   export "$v=$opts"
 done
 
-suite_setup_work
+setup_work
 start_infra_t0=$(date +%s.%N)
-start_suite_infra
+start_infra "${SERVICES[@]}"
 say "infrastructure ready in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start_infra_t0" | bc)")s"
 
 declare -A FIRST=() SECOND=() IDLE=() HEAP=() LOADED=() RATE=()

@@ -47,10 +47,10 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-source "$REPO/deploy/bench/suite-lib.sh"
-check_suite_prerequisites registry -- wrk
-suite_setup_work
-start_suite_infra
+source "$REPO/deploy/bench/lib.sh"
+check_prerequisites registry -- wrk
+setup_work
+start_infra registry
 start_service registry
 await_ready registry
 RSS_IDLE=$(rss_mb "${SVC_PID[registry]}")

@@ -1,6 +1,11 @@
--- wrk script: durable device writes. Each request posts data_in={"t":<unique n>} to
--- /onep:v1/stack/alias with the next device's token (X-Exosite-CIK), rotating over all tokens.
--- Usage: wrk ... -s writes.lua http://host:port -- <tokens file, one token per line>
+-- wrk script: the Exosite device API with the devices' own tokens. Every request carries the next
+-- device's token (X-Exosite-CIK), rotating over all of them (threads start at different devices),
+-- on keep-alive connections. The mode is the only difference between the two runs it makes:
+--   write  POST /onep:v1/stack/alias data_in={"t":<unique n>}: a durable device write
+--   floor  GET /timestamp: the same connections, token rotation and Lua work, but an endpoint
+--          that touches neither the database nor Kafka
+-- Usage: wrk ... -s device-api.lua http://host:port -- <tokens file, one token per line> <write|floor>
+-- Prints one RESULT line: ok, non2xx, seconds, p50/p90/p99/max ms, socket errors.
 local threads = {}
 local next_tid = 0
 
@@ -11,6 +16,11 @@ function setup(thread)
 end
 
 function init(args)
+  mode = args[2]
+  if mode ~= "write" and mode ~= "floor" then
+    io.stderr:write("device-api.lua: the mode (second argument after --) must be write or floor, not " .. tostring(mode) .. "\n")
+    os.exit(2)
+  end
   tokens = {}
   for line in io.lines(args[1]) do
     if #line > 0 then tokens[#tokens + 1] = line end
@@ -21,8 +31,11 @@ end
 
 function request()
   i = i + 1
-  n = n + 1
   local token = tokens[(i % #tokens) + 1]
+  if mode == "floor" then
+    return wrk.format("GET", "/timestamp", { ["X-Exosite-CIK"] = token })
+  end
+  n = n + 1
   -- {"t":<tid*10^9+n>} form-encoded: unique per request, so no two writes carry the same value
   local body = "data_in=%7B%22t%22%3A" .. string.format("%d", tid * 1000000000 + n) .. "%7D"
   return wrk.format("POST", "/onep:v1/stack/alias",
