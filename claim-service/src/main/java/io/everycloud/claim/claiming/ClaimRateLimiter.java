@@ -15,6 +15,7 @@ import jakarta.transaction.Transactional;
 
 import io.agroal.api.AgroalDataSource;
 import io.everycloud.claim.ClaimConfig;
+import io.everycloud.claim.device.DeviceRepository;
 import io.everycloud.kit.problem.ProblemException;
 import io.quarkus.scheduler.Scheduled;
 
@@ -23,13 +24,14 @@ import io.quarkus.scheduler.Scheduled;
  * every replica shares the count. Only failures (wrong, expired or owned codes) use up the budget.
  *
  * <p>An attempt first locks its two counters (user, address) in the caller's transaction and
- * reads them; over the limit it is refused (429) before the code is even looked up, so a burst of
- * guesses stops at the limit and the right code inside that burst is refused too. The locks are
+ * reads them; over the limit it is refused (429) before the code is even looked up (the lookup is
+ * the same statement's last part, guarded by the counters), so a burst of guesses stops at the
+ * limit and the right code inside that burst is refused too. The locks are
  * held until the attempt's transaction ends, and a failed attempt adds one to both counters in
  * that same transaction ({@link #countFailure}): concurrent attempts of one user (or one address)
  * take turns on the counter rows, and each sees every failure before it. Successful attempts leave
- * the counters as they were. One statement per attempt, two for a failed one; the attempt commits
- * with the claim it decides.
+ * the counters as they were. One statement for the counters and the lookup, one more for a
+ * failure; the attempt commits with the claim it decides.
  */
 @ApplicationScoped
 public class ClaimRateLimiter {
@@ -44,46 +46,66 @@ public class ClaimRateLimiter {
     @Inject
     ClaimConfig config;
 
+    /** The counters an attempt of this user from this address uses: the current window's. */
+    public Attempt attempt(UUID userId, String address) {
+        long windowMillis = config.rateLimit().window().toMillis();
+        Instant windowStart = Instant.ofEpochMilli(Instant.now().toEpochMilli() / windowMillis * windowMillis);
+        return new Attempt("user:" + userId, "address:" + address, windowStart);
+    }
+
     /**
-     * Locks the attempt's counters until the transaction ends (creating them at zero in a new
-     * window) and refuses it with 429 when either has reached its limit.
+     * In one statement (one round trip): locks the attempt's counters until the transaction ends
+     * (creating them at zero in a new window), then runs the code lookup only if neither counter has
+     * reached its limit. Over the limit: 429 with Retry-After, and the code was not looked up.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Attempt check(UUID userId, String address) {
-        Instant now = Instant.now();
-        Duration window = config.rateLimit().window();
-        long windowMillis = window.toMillis();
-        Instant windowStart = Instant.ofEpochMilli(now.toEpochMilli() / windowMillis * windowMillis);
-        Attempt attempt = new Attempt("user:" + userId, "address:" + address, windowStart);
-        int userFailures = 0;
-        int addressFailures = 0;
-        // DO UPDATE (not DO NOTHING): the row is locked and returned whether it is new or not
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("""
-                        INSERT INTO claim_attempt_window (bucket, window_start, attempts) VALUES (?, ?, 0), (?, ?, 0)
-                        ON CONFLICT (bucket, window_start) DO UPDATE SET attempts = claim_attempt_window.attempts
-                        RETURNING bucket, attempts""")) {
-            Timestamp start = Timestamp.from(windowStart);
+    public DeviceRepository.CodeLookup check(Attempt attempt, DeviceRepository.CodeQuery lookup) {
+        // DO UPDATE (not DO NOTHING): the row is locked and returned whether it is new or not. The
+        // lookup's guard reads the counters as locked; the outer join gives one row even when no
+        // device has the code, so the verdict always comes back.
+        String sql = """
+                WITH attempts AS (
+                    INSERT INTO claim_attempt_window (bucket, window_start, attempts) VALUES (?, ?, 0), (?, ?, 0)
+                    ON CONFLICT (bucket, window_start) DO UPDATE SET attempts = claim_attempt_window.attempts
+                    RETURNING bucket, attempts),
+                allowed AS (
+                    SELECT bool_and(attempts < CASE WHEN bucket = ? THEN ? ELSE ? END) AS ok FROM attempts),
+                found AS (
+                """ + lookup.sql("(SELECT ok FROM allowed)") + """
+                )
+                SELECT (SELECT ok FROM allowed) AS attempt_allowed, found.*
+                FROM (VALUES (1)) AS one LEFT JOIN found ON true
+                ORDER BY found.identity""";
+        boolean allowed = false;
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            Timestamp start = Timestamp.from(attempt.windowStart());
             s.setString(1, attempt.userBucket());
             s.setTimestamp(2, start);
             s.setString(3, attempt.addressBucket());
             s.setTimestamp(4, start);
+            s.setString(5, attempt.userBucket());
+            s.setInt(6, config.rateLimit().perUser());
+            s.setInt(7, config.rateLimit().perAddress());
+            lookup.bind(s, 8);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    if (rs.getString(1).equals(attempt.userBucket())) {
-                        userFailures = rs.getInt(2);
-                    } else {
-                        addressFailures = rs.getInt(2);
-                    }
+                    allowed = rs.getBoolean("attempt_allowed");
+                    lookup.read(rs);
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not count claim attempts", e);
         }
-        if (userFailures >= config.rateLimit().perUser() || addressFailures >= config.rateLimit().perAddress()) {
-            throw ProblemException.tooManyRequests(Duration.between(now, windowStart.plus(window)));
+        if (!allowed) {
+            throw ProblemException.tooManyRequests(
+                    Duration.between(Instant.now(), attempt.windowStart().plus(config.rateLimit().window())));
         }
-        return attempt;
+        return lookup.result();
+    }
+
+    /** Whether a refusal is this limiter's own 429 (which counts nothing). */
+    public static boolean isLimitReached(ProblemException refusal) {
+        return refusal.problem().status() == 429;
     }
 
     /** The attempt failed: one more failure for its user and its address, committed with the attempt. */

@@ -13,8 +13,8 @@ import io.everycloud.kit.problem.ProblemException;
 
 /**
  * Claims and previews by code, behind the attempt limits, each in one transaction: the attempt's
- * counters are locked and checked first (429 over the limit), then the code is looked up and
- * decided. A refusal (404, 409, 410) writes nothing but one more failure on the counters and
+ * counters are locked and checked (429 over the limit) and the code is looked up in one statement,
+ * then decided. A refusal (404, 409, 410) writes nothing but one more failure on the counters and
  * commits that ({@code dontRollbackOn}); a claim commits its ownership change, its event and its
  * ledger entry, and leaves the counters as they were. Any other error rolls everything back.
  */
@@ -30,11 +30,14 @@ public class ClaimService {
     @Transactional(dontRollbackOn = ProblemException.class)
     public List<String> claim(UUID userId, String code, String address) {
         String normalized = validCode(code);
-        ClaimRateLimiter.Attempt attempt = limiter.check(userId, address);
+        ClaimRateLimiter.Attempt attempt = limiter.attempt(userId, address);
         try {
-            return ownership.claimByCode(userId, normalized);
+            // the code is looked up in the statement that locks and checks the attempt's counters
+            return ownership.claimByCode(userId, normalized, lookup -> limiter.check(attempt, lookup));
         } catch (ProblemException refused) {
-            limiter.countFailure(attempt);
+            if (!ClaimRateLimiter.isLimitReached(refused)) {
+                limiter.countFailure(attempt);
+            }
             throw refused;
         }
     }
@@ -42,11 +45,14 @@ public class ClaimService {
     @Transactional(dontRollbackOn = ProblemException.class)
     public OwnershipService.Preview preview(UUID userId, String code, String address) {
         String normalized = validCode(code);
-        ClaimRateLimiter.Attempt attempt = limiter.check(userId, address);
+        ClaimRateLimiter.Attempt attempt = limiter.attempt(userId, address);
         try {
-            return ownership.preview(userId, normalized);
+            // the code is looked up in the statement that locks and checks the attempt's counters
+            return ownership.preview(userId, normalized, lookup -> limiter.check(attempt, lookup));
         } catch (ProblemException refused) {
-            limiter.countFailure(attempt);
+            if (!ClaimRateLimiter.isLimitReached(refused)) {
+                limiter.countFailure(attempt);
+            }
             throw refused;
         }
     }

@@ -63,37 +63,57 @@ public class DeviceRepository {
     public record CodeHolder(DeviceState device, String code) {
     }
 
-    /** What a claim or preview by code decides on; see {@link #byCodeHash}. */
+    /** What a claim or preview by code decides on: the code's devices and the asking user's default apps. */
     public record CodeLookup(List<CodeHolder> holders, List<String> defaultApps) {
     }
 
     /**
-     * In one round trip: the devices that have a claim code with this hash (locked in identity
-     * order when {@code lock}, one order for everybody, so concurrent claims queue instead of
-     * deadlocking), each with the stored code, and the default apps of the user who asks. The
-     * devices' rows are read after their locks are granted: a claim that committed meanwhile
-     * shows as the new owner. Default apps are empty when no device has the code.
+     * The lookup of a claim code, as a query that runs inside another statement (ClaimRateLimiter
+     * runs it after locking the attempt's counters, in the same round trip): the devices that have a
+     * claim code with this hash (locked in identity order when {@code lock}, one order for
+     * everybody, so concurrent claims queue instead of deadlocking), each with the stored code, and
+     * the default apps of the user who asks. Locked rows are read after their locks are granted: a
+     * claim that committed meanwhile shows as the new owner.
      */
-    public CodeLookup byCodeHash(byte[] hash, UUID userId, boolean lock) {
-        String sql = "SELECT d." + COLUMNS.replace(", ", ", d.") + """
-                , c.code, ARRAY(SELECT a.app_id FROM user_default_app a WHERE a.user_id = ? ORDER BY a.app_id) AS default_apps
-                FROM claim_code c JOIN device d ON d.identity = c.identity
-                WHERE c.code_hash = ?
-                ORDER BY d.identity""" + (lock ? " FOR UPDATE OF d" : "");
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setObject(1, userId);
-            s.setBytes(2, hash);
-            List<CodeHolder> holders = new ArrayList<>();
-            List<String> apps = List.of();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    holders.add(new CodeHolder(map(rs), rs.getString("code")));
-                    apps = strings(rs.getArray("default_apps"));
-                }
+    public static final class CodeQuery {
+
+        private final byte[] hash;
+        private final UUID userId;
+        private final boolean lock;
+        private final List<CodeHolder> holders = new ArrayList<>();
+        private List<String> defaultApps = List.of();
+
+        public CodeQuery(byte[] hash, UUID userId, boolean lock) {
+            this.hash = hash.clone();
+            this.userId = userId;
+            this.lock = lock;
+        }
+
+        /** The query (no WITH of its own); {@code guard} is a condition its rows also need. Its columns: the device's, code, default_apps. */
+        public String sql(String guard) {
+            return "SELECT d." + COLUMNS.replace(", ", ", d.") + """
+                    , c.code, ARRAY(SELECT a.app_id FROM user_default_app a WHERE a.user_id = ? ORDER BY a.app_id) AS default_apps
+                    FROM claim_code c JOIN device d ON d.identity = c.identity
+                    WHERE c.code_hash = ? AND\s""" + guard + " ORDER BY d.identity" + (lock ? " FOR UPDATE OF d" : "");
+        }
+
+        /** Binds the query's parameters from {@code index} on; returns the next free index. */
+        public int bind(PreparedStatement s, int index) throws SQLException {
+            s.setObject(index, userId);
+            s.setBytes(index + 1, hash);
+            return index + 2;
+        }
+
+        /** Reads one result row; a row whose identity is null (an outer join found nothing) is skipped. */
+        public void read(ResultSet rs) throws SQLException {
+            if (rs.getString("identity") != null) {
+                holders.add(new CodeHolder(map(rs), rs.getString("code")));
+                defaultApps = strings(rs.getArray("default_apps"));
             }
-            return new CodeLookup(holders, apps);
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not look up a claim code", e);
+        }
+
+        public CodeLookup result() {
+            return new CodeLookup(List.copyOf(holders), defaultApps);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -54,12 +55,14 @@ public class OwnershipService {
      * same devices queue on the row locks; the later one sees the new owner and gets 409. A refusal
      * (404, 410, 409) is thrown before anything is written, and does not mark the transaction for
      * rollback: the caller commits what it counted for the failed attempt (see ClaimService).
+     * {@code lookups} runs the code's lookup (in the caller's statement that checks the attempt).
      */
     @Transactional(dontRollbackOn = ProblemException.class)
-    public List<String> claimByCode(UUID userId, String normalizedCode) {
+    public List<String> claimByCode(UUID userId, String normalizedCode,
+            Function<DeviceRepository.CodeQuery, DeviceRepository.CodeLookup> lookups) {
         Instant now = Instant.now();
         // the code's devices locked, and the user's default apps, in one round trip
-        DeviceRepository.CodeLookup lookup = devices.byCodeHash(ClaimCode.hash(normalizedCode), userId, true);
+        DeviceRepository.CodeLookup lookup = lookups.apply(new DeviceRepository.CodeQuery(ClaimCode.hash(normalizedCode), userId, true));
         // The code may have changed between the lookup and the lock: check again on the locked rows.
         List<DeviceState> locked = holdersOf(lookup, normalizedCode);
         if (locked.isEmpty()) {
@@ -85,9 +88,11 @@ public class OwnershipService {
 
     /** What a code covers, without claiming; same answers as a claim for unknown (404) and expired (410) codes. */
     @Transactional(dontRollbackOn = ProblemException.class)
-    public Preview preview(UUID userId, String normalizedCode) {
+    public Preview preview(UUID userId, String normalizedCode,
+            Function<DeviceRepository.CodeQuery, DeviceRepository.CodeLookup> lookups) {
         Instant now = Instant.now();
-        List<DeviceState> found = holdersOf(devices.byCodeHash(ClaimCode.hash(normalizedCode), userId, false), normalizedCode);
+        List<DeviceState> found = holdersOf(lookups.apply(new DeviceRepository.CodeQuery(ClaimCode.hash(normalizedCode), userId, false)),
+                normalizedCode);
         if (found.isEmpty()) {
             throw ProblemException.notFound("no device has this claim code");
         }
