@@ -140,6 +140,12 @@ public class ServicesClient {
                 accessToken, Map.of("version", version));
     }
 
+    /** The owner declines the maker's offer of this version (an "ask owners" rollout). */
+    public JsonNode declineOffer(String accessToken, String identity, String version) {
+        return send("POST", config.services().firmwareUrl() + "/api/firmware/devices/" + encodePath(identity) + "/decline",
+                accessToken, Map.of("version", version));
+    }
+
     // ---- plumbing ----
 
     private Tokens tokens(String form) {

@@ -61,13 +61,41 @@ public class DevicePages {
 
     @GET
     @Path("{identity}")
-    public Response device(@PathParam("identity") String identity, @QueryParam("updated") String updated) {
+    public Response device(@PathParam("identity") String identity, @QueryParam("updated") String updated,
+            @QueryParam("declined") String declined) {
         String token = token();
         if (token == null) {
             return web.signInFirst("/devices/" + TemplateExtensions.pathEncode(identity));
         }
-        return page(token, identity, null, updated == null ? null
-                : "Update to version " + updated + " requested. The device installs it the next time it checks in.", 200);
+        String notice = updated != null ? "Update to version " + updated + " requested. The device installs it the next time it checks in."
+                : declined != null ? "You declined version " + declined + ". The device keeps its firmware; you can still choose"
+                        + " any version below."
+                : null;
+        return page(token, identity, null, notice, 200);
+    }
+
+    @POST
+    @Path("{identity}/decline")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response decline(@PathParam("identity") String identity, @FormParam("_csrf") String csrf,
+            @FormParam("version") String version) {
+        PortalSession session = web.checkCsrf(csrf);
+        String token = session.signedIn() ? sessions.accessToken(session).orElse(null) : null;
+        if (token == null) {
+            return web.signInFirst("/devices/" + TemplateExtensions.pathEncode(identity));
+        }
+        if (version == null || version.isBlank()) {
+            return page(token, identity, "Please choose the offered version to decline.", null, 400);
+        }
+        try {
+            services.declineOffer(token, identity, version);
+        } catch (UpstreamException e) {
+            // a device that is not the user's is a 404 page (page() asks the registry); one of theirs
+            // without an open offer of this version (taken, declined or withdrawn meanwhile) is a 409
+            return page(token, identity, "The offer could not be declined: " + PortalWeb.readable(e), null,
+                    e.status() == 404 ? 409 : 400);
+        }
+        return web.redirect("/devices/" + TemplateExtensions.pathEncode(identity) + "?declined=" + PortalWeb.encode(version));
     }
 
     @POST

@@ -25,14 +25,22 @@ final class DeviceViews {
             List<Resource> resources) {
     }
 
-    /** Firmware of one device: versions, OTA state and history; {@code error} when firmware-service could not answer. */
-    record Firmware(String installedVersion, String state, List<String> available, List<String> history, String error) {
+    /**
+     * Firmware of one device: versions, OTA state and history, and the versions the maker offers the
+     * owner ("ask owners" rollouts, to install or decline); {@code error} when firmware-service could not answer.
+     */
+    record Firmware(String installedVersion, String state, List<String> available, List<String> offered, List<String> history,
+            String error) {
         public String installedOrUnknown() {
             return installedVersion.isEmpty() ? "unknown" : installedVersion;
         }
 
         public boolean hasAvailable() {
             return !available.isEmpty();
+        }
+
+        public boolean hasOffers() {
+            return !offered.isEmpty();
         }
     }
 
@@ -76,13 +84,21 @@ final class DeviceViews {
     static Firmware firmware(JsonNode node) {
         List<String> available = new ArrayList<>();
         node.path("available").forEach(v -> available.add(v.isObject() ? v.path("version").asText() : v.asText()));
+        List<String> offered = new ArrayList<>();
+        node.path("offers").forEach(o -> {
+            String version = o.path("version").asText("");
+            if (!version.isEmpty() && !offered.contains(version)) {
+                offered.add(version);
+            }
+        });
         List<String> history = new ArrayList<>();
         node.path("history").forEach(h -> history.add(h.isObject() ? describe(h) : h.asText()));
-        return new Firmware(node.path("installedVersion").asText(""), node.path("state").asText(""), available, history, null);
+        return new Firmware(node.path("installedVersion").asText(""), node.path("state").asText(""), available, offered, history,
+                null);
     }
 
     static Firmware unavailable(String error) {
-        return new Firmware("", "", List.of(), List.of(), error);
+        return new Firmware("", "", List.of(), List.of(), List.of(), error);
     }
 
     private static String describe(JsonNode entry) {

@@ -60,7 +60,8 @@ class PortalPagesTest {
     void formPostsWithoutTheCsrfTokenAreRefused() {
         Browser alice = signIn(StandInServices.ALICE);
         for (String path : List.of("/login", "/signup", "/password-reset", "/password-reset/confirm", "/claim",
-                "/account/password", "/logout", "/devices/" + StandInServices.ALICE_DEVICE + "/update")) {
+                "/account/password", "/logout", "/devices/" + StandInServices.ALICE_DEVICE + "/update",
+                "/devices/" + StandInServices.ALICE_DEVICE + "/decline")) {
             given().cookie("ec_session", alice.cookie()).formParam("code", "x").formParam("version", "1.0.1")
                     .when().post(path).then().statusCode(403).body(containsString("form has expired"));
             given().cookie("ec_session", alice.cookie()).formParam("_csrf", "forged").formParam("version", "1.0.1")
@@ -83,6 +84,36 @@ class PortalPagesTest {
         given().cookie("ec_session", alice.cookie()).when().get("/devices")
                 .then().statusCode(200).body(containsString(StandInServices.ALICE_DEVICE))
                 .body(not(containsString(StandInServices.BOB_DEVICE)));
+    }
+
+    @Test
+    void anOwnerDeclinesTheMakersOfferOnTheDevicePage() {
+        Browser alice = signIn(StandInServices.ALICE);
+        String device = "/devices/" + StandInServices.ALICE_DEVICE;
+        given().cookie("ec_session", alice.cookie()).when().get(device).then().statusCode(200)
+                .body(containsString("The maker offers version <strong>1.1.0</strong>"))
+                .body(containsString("action=\"" + device + "/decline\""));
+
+        String location = given().redirects().follow(false).cookie("ec_session", alice.cookie())
+                .formParam("_csrf", alice.csrf()).formParam("version", "1.1.0")
+                .when().post(device + "/decline").then().statusCode(303).extract().header("Location");
+        assertThat(location).endsWith(device + "?declined=1.1.0");
+        given().cookie("ec_session", alice.cookie()).when().get(location).then().statusCode(200)
+                .body(containsString("You declined version 1.1.0"))
+                .body(not(containsString("The maker offers version")));
+        List<String> declines = given().baseUri(standIn()).when().get("/_standin/log").then().extract().path("declines");
+        assertThat(declines).containsExactly(StandInServices.ALICE_DEVICE + "=1.1.0");
+
+        // the offer is gone: declining again says so on the page, nothing is sent twice
+        given().cookie("ec_session", alice.cookie()).formParam("_csrf", alice.csrf()).formParam("version", "1.1.0")
+                .when().post(device + "/decline").then().statusCode(409).body(containsString("could not be declined"));
+        given().cookie("ec_session", alice.cookie()).formParam("_csrf", alice.csrf()).formParam("version", " ")
+                .when().post(device + "/decline").then().statusCode(400).body(containsString("choose the offered version"));
+        // another user's device is not found, as every other page of it
+        given().cookie("ec_session", alice.cookie()).formParam("_csrf", alice.csrf()).formParam("version", "1.1.0")
+                .when().post("/devices/" + StandInServices.BOB_DEVICE + "/decline").then().statusCode(404);
+        assertThat((List<String>) given().baseUri(standIn()).when().get("/_standin/log").then().extract().path("declines"))
+                .hasSize(1);
     }
 
     @Test

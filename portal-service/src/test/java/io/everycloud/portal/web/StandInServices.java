@@ -66,6 +66,9 @@ public class StandInServices implements QuarkusTestResourceLifecycleManager {
     private final Map<String, String> otaState = new ConcurrentHashMap<>();      // device → state
     private final List<String> revoked = new CopyOnWriteArrayList<>();
     private final List<String> updates = new CopyOnWriteArrayList<>();
+    private final List<String> declines = new CopyOnWriteArrayList<>();
+    /** Open "ask owners" offers, {@code identity=version}: alice's device is offered 1.1.0. */
+    private final java.util.Set<String> offered = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @Override
     public Map<String, String> start() {
@@ -77,6 +80,7 @@ public class StandInServices implements QuarkusTestResourceLifecycleManager {
         accounts.put(DAVE, new Account(UUID.randomUUID().toString(), DAVE, PASSWORD, true));
         owners.put(ALICE_DEVICE, alice.id());
         owners.put(BOB_DEVICE, bob.id());
+        offered.add(ALICE_DEVICE + "=1.1.0");
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -129,7 +133,7 @@ public class StandInServices implements QuarkusTestResourceLifecycleManager {
             return;
         }
         if (path.equals("/_standin/log")) {
-            send(ex, 200, Map.of("revoked", revoked, "updates", updates, "accessTokens", List.copyOf(accessTokens.keySet()),
+            send(ex, 200, Map.of("revoked", revoked, "updates", updates, "declines", declines, "accessTokens", List.copyOf(accessTokens.keySet()),
                     "refreshes", refreshes.get()));
             return;
         }
@@ -326,8 +330,9 @@ public class StandInServices implements QuarkusTestResourceLifecycleManager {
             String userId = caller(ex);
             String rest = path.substring("/api/firmware/devices/".length());
             boolean update = rest.endsWith("/update");
-            String identity = URLDecoder.decode(update ? rest.substring(0, rest.length() - "/update".length()) : rest,
-                    StandardCharsets.UTF_8);
+            boolean decline = rest.endsWith("/decline");
+            String identity = URLDecoder.decode(update ? rest.substring(0, rest.length() - "/update".length())
+                    : decline ? rest.substring(0, rest.length() - "/decline".length()) : rest, StandardCharsets.UTF_8);
             if (userId == null || !userId.equals(owners.get(identity))) {
                 problem(ex, 404, "no such device", List.of());
                 return;
@@ -343,10 +348,22 @@ public class StandInServices implements QuarkusTestResourceLifecycleManager {
                 send(ex, 202, Map.of("device", identity, "version", version, "state", "requested"));
                 return;
             }
+            if (decline && method.equals("POST")) {
+                String version = mapper.readTree(body).path("version").asText();
+                if (!offered.remove(identity + "=" + version)) {
+                    problem(ex, 404, "no open offer of version " + version + " for this device", List.of());
+                    return;
+                }
+                declines.add(identity + "=" + version);
+                send(ex, 202, Map.of("identity", identity, "version", version, "status", "DECLINED"));
+                return;
+            }
             Map<String, Object> fw = new LinkedHashMap<>();
             fw.put("installedVersion", "1.0.0");
             fw.put("state", otaState.getOrDefault(identity, "INSTALLED_VERSION"));
             fw.put("available", List.of("1.0.1", "1.1.0"));
+            fw.put("offers", offered.contains(identity + "=1.1.0")
+                    ? List.of(Map.of("rolloutId", "7d1c3f5e-0000-4000-8000-000000000001", "version", "1.1.0")) : List.of());
             fw.put("history", List.of(Map.of("at", "2026-11-25T10:00:00Z", "version", "1.0.0", "state", "INSTALL_SUCCESS")));
             send(ex, 200, fw);
             return;
