@@ -77,5 +77,13 @@ public interface EveryCloudConfig {
 
         /** Larger (or smaller) limits per path prefix, e.g. {@code "/api/firmware/packages"=536870912}. */
         Map<String, Long> bodyLimits();
+
+        /**
+         * Longest request target (path and query as sent, {@code %}-escapes counted as written), in
+         * characters; a longer one is a 414 problem+json. The HTTP decoder's request-line limit
+         * ({@code quarkus.http.limits.max-initial-line-length}, 16384 in the kit) must stay above it.
+         */
+        @WithDefault("8192")
+        int maxRequestTargetLength();
     }
 }

@@ -74,7 +74,7 @@ public class HttpProblems {
         ctx.next();
     }
 
-    private static void send(RoutingContext ctx, Problem problem) {
+    static void send(RoutingContext ctx, Problem problem) {
         ctx.response().setStatusCode(problem.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .end(Json.encode(problem));

@@ -34,6 +34,44 @@ class StrictInputTest {
     }
 
     @Test
+    void aNulCharacterInAJsonTreeNamesWhereItIs() {
+        given().contentType(ContentType.JSON).body("{\"value\":\"nul\\u0000byte\"}")
+                .when().post("/trees")
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("errors[0].field", equalTo("value"))
+                .body(not(containsString("Exception")));
+        given().contentType(ContentType.JSON).body("{\"message\":{\"version\":\"1\\u0000\",\"name\":\"x\"}}")
+                .when().post("/trees/whole")
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("errors[0].field", equalTo("message.version"));
+        given().contentType(ContentType.JSON).body("{\"value\":{\"a\":[\"ok\",\"x\\u0000\"]}}")
+                .when().post("/trees")
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("errors[0].field", equalTo("value.a[1]"));
+        given().contentType(ContentType.JSON).body("{\"list\":[1,\"\\u0000\"]}")
+                .when().post("/trees")
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("errors[0].field", equalTo("list[1]"));
+        given().contentType(ContentType.JSON).body("{\"value\":{\"a\\u0000b\":1}}")
+                .when().post("/trees")
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("errors[0].field", equalTo("value.a\\u0000b"));
+    }
+
+    @Test
+    void jsonTreesWithoutNulAreReadAsBeforeWithNullAndAbsentApart() {
+        given().contentType(ContentType.JSON).body("{\"value\":{\"a\":[1,\"Grüße\",null,true]}}")
+                .when().post("/trees")
+                .then().statusCode(200).body(equalTo("{\"a\":[1,\"Grüße\",null,true]}"));
+        given().contentType(ContentType.JSON).body("{\"value\":null}").when().post("/trees")
+                .then().statusCode(200).body(equalTo("null"));
+        given().contentType(ContentType.JSON).body("{}").when().post("/trees")
+                .then().statusCode(200).body(equalTo("absent"));
+        given().contentType(ContentType.JSON).body("[\"x\",{\"y\":2}]").when().post("/trees/whole")
+                .then().statusCode(200).body(equalTo("[\"x\",{\"y\":2}]"));
+    }
+
+    @Test
     void aNulCharacterInTheQueryIsRefused() {
         given().urlEncodingEnabled(false).when().get("/notes?cursor=a%00b")
                 .then().statusCode(400).contentType(PROBLEM)
