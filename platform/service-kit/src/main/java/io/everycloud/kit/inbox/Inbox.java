@@ -176,6 +176,17 @@ public class Inbox {
      * events, not batches.
      */
     public CompletionStage<Void> handleBatch(String consumer, KafkaRecordBatch<?, String> batch, Consumer<Envelope> handler) {
+        return handleBatchAll(consumer, batch, envelopes -> envelopes.forEach(handler));
+    }
+
+    /**
+     * As {@link #handleBatch(String, KafkaRecordBatch, Consumer)}, for a handler that applies several
+     * events at once (set-based statements): it gets the batch's new events, in the batch's order,
+     * in one call inside the batch's transaction, and must apply them as if one after the other.
+     * When the batch falls back to one event at a time (a poison event), it gets one-event lists.
+     */
+    public CompletionStage<Void> handleBatchAll(String consumer, KafkaRecordBatch<?, String> batch,
+            Consumer<List<Envelope>> handler) {
         List<Pending> readable = new ArrayList<>();
         List<Pending> unreadable = new ArrayList<>();
         for (KafkaRecord<?, String> record : batch.getRecords()) {
@@ -191,7 +202,7 @@ public class Inbox {
         if (!readable.isEmpty() && !applyBatch(consumer, readable, handler)) {
             for (Pending pending : readable) {
                 try {
-                    apply(consumer, pending.envelope(), handler);
+                    apply(consumer, pending.envelope(), envelope -> handler.accept(List.of(envelope)));
                 } catch (EventFailedException e) {
                     deadLetter(pending.record(), e);
                 }
@@ -213,7 +224,7 @@ public class Inbox {
      * The batch in one transaction, retried without limit while the database is unavailable.
      * Returns false (rolled back) when anything else failed: the caller applies event by event.
      */
-    private boolean applyBatch(String consumer, List<Pending> batch, Consumer<Envelope> handler) {
+    private boolean applyBatch(String consumer, List<Pending> batch, Consumer<List<Envelope>> handler) {
         List<Envelope> envelopes = batch.stream().map(Pending::envelope).toList();
         long outageDelay = OUTAGE_FIRST_DELAY_MS;
         long outageSince = 0;
@@ -256,19 +267,21 @@ public class Inbox {
     }
 
     /** Records the batch's ids in one statement, then applies the new ones in order. Returns how many were new. */
-    private int applyBatchInTransaction(String consumer, List<Envelope> envelopes, Consumer<Envelope> handler) {
+    private int applyBatchInTransaction(String consumer, List<Envelope> envelopes, Consumer<List<Envelope>> handler) {
         Set<UUID> fresh = recordAll(consumer, envelopes);
-        int applied = 0;
+        List<Envelope> toApply = new ArrayList<>();
         for (Envelope envelope : envelopes) {
             // remove: an id that comes twice in the batch is applied the first time only
             if (fresh.remove(envelope.id())) {
-                handler.accept(envelope);
-                applied++;
+                toApply.add(envelope);
             } else {
                 LOG.debugf("%s: event %s already applied, skipped", consumer, envelope.id());
             }
         }
-        return applied;
+        if (!toApply.isEmpty()) {
+            handler.accept(toApply);
+        }
+        return toApply.size();
     }
 
     private Set<UUID> recordAll(String consumer, List<Envelope> envelopes) {
