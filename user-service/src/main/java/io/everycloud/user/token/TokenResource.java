@@ -1,5 +1,6 @@
 package io.everycloud.user.token;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -15,16 +16,18 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 import io.everycloud.kit.config.EveryCloudConfig;
+import io.everycloud.kit.http.UrlEncodedForm;
 import io.everycloud.user.config.UserConfig;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The token issuer's public face: discovery, JWKS, the RFC 6749 token endpoint and the RFC 7009
- * revocation endpoint.
+ * revocation endpoint. Both endpoints read their form body themselves ({@link UrlEncodedForm}),
+ * so that a malformed {@code %}-escape, bytes that are not text or a NUL character is an
+ * {@code invalid_request} naming the parameter, in RFC 6749's shape, never a 500.
  */
 @Path("/")
 public class TokenResource {
@@ -79,8 +82,8 @@ public class TokenResource {
     @Path("oauth/token")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response token(MultivaluedMap<String, String> form, @Context HttpHeaders headers, @Context HttpServerRequest request) {
-        singleValued(form);
+    public Response token(byte[] content, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+        Map<String, List<String>> form = form(content, headers);
         String grantType = param(form, "grant_type");
         if (grantType == null) {
             throw OAuthError.invalidRequest("grant_type is required");
@@ -101,7 +104,7 @@ public class TokenResource {
         return Response.ok(body).header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
     }
 
-    private LoginService.Granted password(MultivaluedMap<String, String> form, HttpServerRequest request) {
+    private LoginService.Granted password(Map<String, List<String>> form, HttpServerRequest request) {
         String clientId = param(form, "client_id");
         if (clientId == null) {
             throw OAuthError.invalidRequest("client_id is required");
@@ -120,7 +123,7 @@ public class TokenResource {
         return logins.password(clientId, username.trim(), password, clientAddress(request));
     }
 
-    private LoginService.Granted refresh(MultivaluedMap<String, String> form) {
+    private LoginService.Granted refresh(Map<String, List<String>> form) {
         String token = param(form, "refresh_token");
         if (token == null) {
             throw OAuthError.invalidRequest("refresh_token is required");
@@ -145,8 +148,8 @@ public class TokenResource {
     @Path("oauth/revoke")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response revoke(MultivaluedMap<String, String> form, @Context HttpHeaders headers) {
-        singleValued(form);
+    public Response revoke(byte[] content, @Context HttpHeaders headers) {
+        Map<String, List<String>> form = form(content, headers);
         String clientId = revokingClient(form, headers);
         String token = param(form, "token");
         if (token == null) {
@@ -169,7 +172,7 @@ public class TokenResource {
     }
 
     /** The client of a revocation request, authenticated; 401 {@code invalid_client} otherwise. */
-    private String revokingClient(MultivaluedMap<String, String> form, HttpHeaders headers) {
+    private String revokingClient(Map<String, List<String>> form, HttpHeaders headers) {
         ClientCredentials credentials = credentials(form, headers);
         if (credentials.secret() == null) {
             if (credentials.clientId() == null) {
@@ -193,7 +196,7 @@ public class TokenResource {
         return token.length() < 8192 && token.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
     }
 
-    private LoginService.Granted clientCredentials(MultivaluedMap<String, String> form, HttpHeaders headers) {
+    private LoginService.Granted clientCredentials(Map<String, List<String>> form, HttpHeaders headers) {
         ClientCredentials credentials = credentials(form, headers);
         if (credentials.clientId() == null || credentials.secret() == null) {
             throw OAuthError.invalidClient("client authentication is required (client_id and client_secret)", credentials.basic());
@@ -205,7 +208,7 @@ public class TokenResource {
     private record ClientCredentials(String clientId, String secret, boolean basic) {
     }
 
-    private static ClientCredentials credentials(MultivaluedMap<String, String> form, HttpHeaders headers) {
+    private static ClientCredentials credentials(Map<String, List<String>> form, HttpHeaders headers) {
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
         String clientId = param(form, "client_id");
         String secret = param(form, "client_secret");
@@ -225,22 +228,48 @@ public class TokenResource {
                 throw OAuthError.invalidClient("the Basic credentials have no secret", true);
             }
             // RFC 6749 2.3.1: both parts are form-urlencoded before base64
-            String basicId = java.net.URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
+            String basicId;
+            try {
+                basicId = UrlEncodedForm.decode(decoded.substring(0, colon), "the client id of the Basic credentials");
+                secret = UrlEncodedForm.decode(decoded.substring(colon + 1), "the secret of the Basic credentials");
+            } catch (UrlEncodedForm.Malformed e) {
+                throw OAuthError.invalidClient(e.getMessage(), true);
+            }
             if (clientId != null && !clientId.equals(basicId)) {
                 throw OAuthError.invalidRequest("client_id does not match the Basic credentials");
             }
             clientId = basicId;
-            secret = java.net.URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
         }
         return new ClientCredentials(clientId, secret, basic);
     }
 
-    private static void singleValued(MultivaluedMap<String, String> form) {
+    /**
+     * The form body, read strictly in the charset the request names (UTF-8 by default); each
+     * parameter at most once (RFC 6749 3.1). Anything malformed is {@code invalid_request}.
+     */
+    private static Map<String, List<String>> form(byte[] body, HttpHeaders headers) {
+        Charset charset = StandardCharsets.UTF_8;
+        MediaType type = headers.getMediaType();
+        String named = type == null ? null : type.getParameters().get(MediaType.CHARSET_PARAMETER);
+        if (named != null) {
+            try {
+                charset = Charset.forName(named.trim());
+            } catch (IllegalArgumentException e) {
+                throw OAuthError.invalidRequest("the charset of the form body is not supported; send UTF-8");
+            }
+        }
+        Map<String, List<String>> form;
+        try {
+            form = UrlEncodedForm.parse(body, charset);
+        } catch (UrlEncodedForm.Malformed e) {
+            throw OAuthError.invalidRequest(e.getMessage());
+        }
         for (Map.Entry<String, List<String>> param : form.entrySet()) {
             if (param.getValue().size() > 1) {
                 throw OAuthError.invalidRequest("the parameter " + param.getKey() + " is given more than once");
             }
         }
+        return form;
     }
 
     /** The client address; behind trusted proxies Quarkus takes it from X-Forwarded-For. */
@@ -248,8 +277,9 @@ public class TokenResource {
         return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
     }
 
-    private static String param(MultivaluedMap<String, String> form, String name) {
-        String value = form.getFirst(name);
+    private static String param(Map<String, List<String>> form, String name) {
+        List<String> values = form.get(name);
+        String value = values == null || values.isEmpty() ? null : values.get(0);
         return value == null || value.isEmpty() ? null : value;
     }
 }

@@ -5,6 +5,7 @@ import static io.everycloud.user.Api.login;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +15,8 @@ import io.quarkus.test.junit.QuarkusTest;
 /** The token endpoint speaks RFC 6749: its errors are {@code {error, error_description}} with the right status. */
 @QuarkusTest
 class TokenEndpointTest {
+
+    private static final String FORM = "application/x-www-form-urlencoded; charset=UTF-8";
 
     @Test
     void malformedRequestsGetTheRfcErrorCodes() {
@@ -76,6 +79,59 @@ class TokenEndpointTest {
         String token = login(email, PASSWORD).then().statusCode(200).extract().path("refresh_token");
         given().formParam("grant_type", "refresh_token").formParam("refresh_token", token).formParam("client_id", "cli")
                 .post("/oauth/token").then().statusCode(400).body("error", equalTo("invalid_grant"));
+    }
+
+    @Test
+    void aMalformedPercentEscapeIsAnInvalidRequestNamingTheParameterNeverA500() {
+        for (String body : new String[] {"a=%zz", "a=%G0", "a=%", "grant_type=password&client_id=portal&username=%zz&password=x"}) {
+            String parameter = body.startsWith("a=") ? "a" : "username";
+            given().contentType(FORM).body(body).post("/oauth/token").then().statusCode(400)
+                    .contentType("application/json")
+                    .body("error", equalTo("invalid_request"))
+                    .body("error_description", startsWith("the value of " + parameter + " has a malformed %-escape"));
+        }
+        given().contentType(FORM).body("%zz=1").post("/oauth/token").then().statusCode(400)
+                .body("error", equalTo("invalid_request"))
+                .body("error_description", equalTo("the parameter name '%zz' has a malformed %-escape ('%zz')"));
+    }
+
+    @Test
+    void aNulCharacterOrBytesThatAreNotUtf8AreAnInvalidRequestNamingTheParameter() {
+        given().contentType(FORM).body("grant_type=password&client_id=portal&username=nul%00byte&password=x")
+                .post("/oauth/token").then().statusCode(400)
+                .body("error", equalTo("invalid_request"))
+                .body("error_description", equalTo("the value of username contains a NUL character (%00)"));
+        given().contentType(FORM).body("grant_type=password&client_id=portal&username=a%40example.com&password=%C3%28")
+                .post("/oauth/token").then().statusCode(400)
+                .body("error", equalTo("invalid_request"))
+                .body("error_description", equalTo("the value of password is not UTF-8"));
+    }
+
+    @Test
+    void escapedUtf8IsReadAsTextAndAnEscapedPasswordSignsIn() {
+        String email = Api.email("utf8");
+        Api.activeUser(email);
+        // the test user's password is ASCII: a wrong UTF-8 one is read as text (invalid_grant), the right one signs in
+        given().header("X-Forwarded-For", Api.address()).contentType(FORM)
+                .body("grant_type=password&client_id=portal&username=" + email.replace("@", "%40") + "&password=Gr%C3%BC%C3%9Fe")
+                .post("/oauth/token").then().statusCode(400).body("error", equalTo("invalid_grant"));
+        given().header("X-Forwarded-For", Api.address()).contentType(FORM)
+                .body("grant_type=password&client_id=portal&username=" + email.replace("@", "%40") + "&password="
+                        + java.net.URLEncoder.encode(PASSWORD, java.nio.charset.StandardCharsets.UTF_8))
+                .post("/oauth/token").then().statusCode(200).body("token_type", equalTo("Bearer"));
+    }
+
+    @Test
+    void malformedBasicCredentialsAreAnInvalidClient() {
+        given().auth().preemptive().basic("app%zz", "secret").contentType(FORM).body("grant_type=client_credentials")
+                .post("/oauth/token").then().statusCode(401)
+                .header("WWW-Authenticate", "Basic realm=\"everycloud\"")
+                .body("error", equalTo("invalid_client"))
+                .body("error_description", equalTo("the client id of the Basic credentials has a malformed %-escape ('%zz')"));
+        given().auth().preemptive().basic("app", "se%00cret").contentType(FORM).body("grant_type=client_credentials")
+                .post("/oauth/token").then().statusCode(401)
+                .body("error", equalTo("invalid_client"))
+                .body("error_description", equalTo("the secret of the Basic credentials contains a NUL character (%00)"));
     }
 
     @Test

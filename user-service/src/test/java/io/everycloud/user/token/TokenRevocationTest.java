@@ -117,6 +117,21 @@ class TokenRevocationTest {
     }
 
     @Test
+    void aMalformedEscapeOrANulInTheFormIsAnInvalidRequestNamingTheParameter() {
+        String form = "application/x-www-form-urlencoded; charset=UTF-8";
+        for (String body : new String[] {"client_id=portal&token=%zz", "client_id=portal&token=%G0", "client_id=portal&token=%"}) {
+            given().contentType(form).body(body).post("/oauth/revoke").then().statusCode(400)
+                    .contentType("application/json").body("error", equalTo("invalid_request"))
+                    .body("error_description", org.hamcrest.Matchers.startsWith("the value of token has a malformed %-escape"));
+        }
+        given().contentType(form).body("client_id=portal&token=nul%00byte").post("/oauth/revoke").then().statusCode(400)
+                .body("error", equalTo("invalid_request"))
+                .body("error_description", equalTo("the value of token contains a NUL character (%00)"));
+        given().auth().preemptive().basic("app%G0", "secret").contentType(form).body("token=t").post("/oauth/revoke")
+                .then().statusCode(401).body("error", equalTo("invalid_client"));
+    }
+
+    @Test
     void theDiscoveryDocumentNamesTheRevocationEndpoint() {
         given().get("/.well-known/openid-configuration").then().statusCode(200)
                 .body("revocation_endpoint", equalTo("http://localhost:8080/oauth/revoke"));
