@@ -5,6 +5,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -29,7 +32,8 @@ import io.vertx.core.net.SocketAddress;
  * ways, so uploads, downloads and 300-second device long polls pass through unchanged.
  * It keeps {@code Host}, adds {@code X-Forwarded-For/Proto/Host} and names the answering service
  * in {@code X-EveryCloud-Service}; a service that is down or silent becomes a 502/504
- * problem+json.
+ * problem+json, and so does a request it cannot read (a request line or headers above its limits:
+ * 414/431, anything else malformed: 400) instead of Vert.x' bare answer.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -40,6 +44,18 @@ public final class Gateway implements AutoCloseable {
     static final long LONG_POLL_IDLE_MS = 310_000;
     /** Any other request: a service that sends nothing for this long is answered with 504. */
     static final long REQUEST_IDLE_MS = 120_000;
+
+    /**
+     * Longest request line read, in bytes: the same as the services' HTTP decoder reads (the kit's
+     * {@code quarkus.http.limits.max-initial-line-length}). A line the gateway passes on is never
+     * longer at the service (same method and version, the same or a shorter target), so up to here
+     * the service answers: its kit refuses a target above the product limit (8192 characters,
+     * {@code everycloud.http.max-request-target-length}) with a 414 problem+json. Above it the
+     * gateway answers a 414 problem+json itself.
+     */
+    static final int MAX_REQUEST_LINE = 16 * 1024;
+    /** Largest header block read, in bytes; the services read more (the kit's {@code max-header-size}), so up to here they answer. */
+    static final int MAX_HEADER_SIZE = 64 * 1024;
 
     /** Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are never forwarded. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
@@ -74,8 +90,8 @@ public final class Gateway implements AutoCloseable {
                 .setConnectTimeout(5_000)
                 .setIdleTimeout((int) (LONG_POLL_IDLE_MS / 1000) + 5)
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
-                .setMaxInitialLineLength(16 * 1024)
-                .setMaxHeaderSize(64 * 1024)
+                .setMaxInitialLineLength(MAX_REQUEST_LINE)
+                .setMaxHeaderSize(MAX_HEADER_SIZE)
                 .setDecompressionSupported(false),
                 // every waiting long poll holds one connection to the registry
                 new PoolOptions().setHttp1MaxSize(1000).setMaxWaitQueueSize(10_000));
@@ -88,9 +104,10 @@ public final class Gateway implements AutoCloseable {
                 // HTTP/1.1 only, as the services speak it; an h2c upgrade offer is declined
                 .setHttp2ClearTextEnabled(false)
                 .setHandle100ContinueAutomatically(true)
-                .setMaxInitialLineLength(16 * 1024)
-                .setMaxHeaderSize(64 * 1024));
+                .setMaxInitialLineLength(MAX_REQUEST_LINE)
+                .setMaxHeaderSize(MAX_HEADER_SIZE));
         server.requestHandler(this::handle);
+        server.invalidRequestHandler(Gateway::unreadable);
         try {
             server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -152,6 +169,27 @@ public final class Gateway implements AutoCloseable {
                 upstream.end();
             }
         });
+    }
+
+    /**
+     * A request the HTTP decoder could not read: a problem+json instead of Vert.x' bare status (or,
+     * for other decoding failures, a closed connection). The connection is closed after it: what
+     * follows the unreadable part cannot be trusted to start a request.
+     */
+    private static void unreadable(HttpServerRequest request) {
+        DecoderResult result = request.decoderResult();
+        Throwable cause = result == null ? null : result.cause();
+        HttpServerResponse response = request.response().putHeader(HttpHeaders.CONNECTION, "close");
+        if (cause instanceof TooLongHttpLineException) {
+            problem(response, null, 414, "URI Too Long",
+                    "The request line is longer than " + MAX_REQUEST_LINE + " bytes; the request target (path and query)"
+                            + " may have at most 8192 characters.");
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            problem(response, null, 431, "Request Header Fields Too Large",
+                    "The request headers are larger than " + MAX_HEADER_SIZE + " bytes.");
+        } else {
+            problem(response, null, 400, "Bad Request", "The request is not valid HTTP/1.1.");
+        }
     }
 
     private void relay(HttpServerRequest request, RouteTable.Target target, HttpClientResponse upstream) {

@@ -177,6 +177,61 @@ class GatewayTest {
         assertThat(response.headers().firstValue(Gateway.SERVICE_HEADER)).hasValue("device-registry");
     }
 
+    /** Sends raw bytes on a new connection and reads the whole answer (the gateway closes after an unreadable request). */
+    private static String raw(String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /** {@code GET /api/devices?pad=aaa... HTTP/1.1}, the request line exactly {@code length} bytes long. */
+    private static String lineOf(int length) {
+        String start = "GET /api/devices?pad=";
+        String end = " HTTP/1.1";
+        return start + "a".repeat(length - start.length() - end.length()) + end;
+    }
+
+    @Test
+    void aRequestLineUpToTheLimitReachesTheService() throws Exception {
+        String answer = raw(lineOf(Gateway.MAX_REQUEST_LINE - 16) + "\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        assertThat(answer).containsIgnoringCase(Gateway.SERVICE_HEADER + ": device-registry");
+    }
+
+    @Test
+    void aRequestLineAboveTheLimitIsA414ProblemFromTheGateway() throws Exception {
+        String answer = raw(lineOf(Gateway.MAX_REQUEST_LINE + 16) + "\r\nHost: localhost\r\n\r\n");
+
+        // the decoder gave up before reading the version: Vert.x answers as HTTP/1.0, and closes
+        assertThat(answer).matches("(?s)HTTP/1\\.[01] 414 .*");
+        assertThat(answer).containsIgnoringCase("content-type: application/problem+json");
+        assertThat(answer).contains("\"status\":414").contains("longer than " + Gateway.MAX_REQUEST_LINE + " bytes");
+        assertThat(answer).doesNotContainIgnoringCase(Gateway.SERVICE_HEADER);
+    }
+
+    @Test
+    void headersAboveTheLimitAreA431Problem() throws Exception {
+        String answer = raw("GET /api/devices HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(Gateway.MAX_HEADER_SIZE + 16)
+                + "\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 431");
+        assertThat(answer).containsIgnoringCase("content-type: application/problem+json");
+        assertThat(answer).contains("\"status\":431").contains(Integer.toString(Gateway.MAX_HEADER_SIZE));
+    }
+
+    @Test
+    void aRequestThatIsNotHttpIsA400Problem() throws Exception {
+        String answer = raw("GET /api/devices HTTP/1.1\r\nHost: localhost\r\nContent-Length: nine\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 400");
+        assertThat(answer).containsIgnoringCase("content-type: application/problem+json");
+        assertThat(answer).contains("\"status\":400");
+    }
+
     @Test
     void healthIsServedWithTheServicesPrefixStripped() throws Exception {
         HttpResponse<byte[]> response = send(to("/services/notification/q/health/ready"));
