@@ -196,7 +196,6 @@ class ApiSweepIT {
 
         Map<String, Integer> byStatus = new ConcurrentHashMap<>();
         Map<String, Integer> byKind = new ConcurrentHashMap<>();
-        Map<String, Integer> knownDefects = new ConcurrentHashMap<>();
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger total = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(3);
@@ -227,10 +226,7 @@ class ApiSweepIT {
                             byStatus.merge(Integer.toString(reply.status()), 1, Integer::sum);
                             byKind.merge(c.kind(), 1, Integer::sum);
                             String defect = defect(c, reply);
-                            String known = defect == null ? null : known(c, reply);
-                            if (known != null) {
-                                knownDefects.merge(known, 1, Integer::sum);
-                            } else if (defect != null) {
+                            if (defect != null) {
                                 failures.add(c.describe() + "\n      -> " + defect);
                             }
                         }
@@ -245,30 +241,9 @@ class ApiSweepIT {
         }
         System.out.printf("bad input: %d operations x their cases = %d requests; by status %s; by kind %s; %d defects%n",
                 swept.size(), total.get(), new TreeMap<>(byStatus), new TreeMap<>(byKind), failures.size());
-        knownDefects.forEach((defect, count) -> System.out.println("  KNOWN DEFECT (" + count + " requests) " + defect));
         failures.stream().limit(200).forEach(f -> System.out.println("  DEFECT " + f));
         assertThat(failures).as("bad input answered with a 5xx, without problem+json, or with the wrong status (%d of %d)",
                 failures.size(), total.get()).isEmpty();
-    }
-
-    /**
-     * Product defects this sweep found that are reported (issue 10) and not fixed yet: each is
-     * counted and printed, never silently passed. Remove an entry when its fix lands.
-     */
-    static String known(Case c, Reply reply) {
-        String body = c.call().body() == null ? "" : new String(c.call().body(), java.nio.charset.StandardCharsets.UTF_8);
-        String sent = c.call().path() + " " + body;
-        if ((reply.status() == 500 || reply.status() == 503) && (sent.contains("\u0000") || sent.contains("\\u0000") || sent.contains("%00")
-                || c.target().contains("nul"))) {
-            return "a NUL character in a string reaches PostgreSQL, which refuses it: 500 (503 on the device API) instead of 400";
-        }
-        if (reply.status() == 500 && c.kind().equals("bad body") && body.matches(".*(%zz|%G0|=%$).*")) {
-            return "a form body with a malformed %-escape is a 500 (user-service /oauth/*, portal page forms) instead of 400";
-        }
-        if (reply.status() == 414) {
-            return "a request line above 4 KB is a 414 without problem+json (Vert.x answers before the kit's filters)";
-        }
-        return null;
     }
 
     private static String contentTypeOf(Case c) {
