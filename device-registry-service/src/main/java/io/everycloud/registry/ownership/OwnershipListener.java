@@ -1,6 +1,17 @@
 package io.everycloud.registry.ownership;
 
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,9 +21,12 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import io.everycloud.events.ClaimEvents;
+import io.agroal.api.AgroalDataSource;
 import io.everycloud.events.Envelope;
+import io.everycloud.events.RegistryEvents;
 import io.everycloud.kit.inbox.Channels;
 import io.everycloud.kit.inbox.Inbox;
+import io.everycloud.kit.outbox.Outbox;
 import io.everycloud.registry.device.DeviceRepository;
 import io.everycloud.registry.tag.TagRepository;
 import io.everycloud.registry.tag.TagService;
@@ -42,10 +56,107 @@ public class OwnershipListener {
     @Inject
     DeviceRepository devices;
 
+    @Inject
+    TagRepository tagRows;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    AgroalDataSource dataSource;
+
     @Incoming(Channels.CLAIM_OWNERSHIP)
     @Blocking(ordered = true)
     public CompletionStage<Void> onOwnership(KafkaRecordBatch<String, String> batch) {
-        return inbox.handleBatch(CONSUMER, batch, this::apply);
+        return inbox.handleBatchAll(CONSUMER, batch, this::applyAll);
+    }
+
+    /**
+     * Applies a batch's new events in order, as {@link #apply} one after the other would. A run of
+     * claims of distinct devices (the bulk of a claim campaign) is applied set-based: one device
+     * lookup, one insert of their {@code users} tags, one read of their tag sets, then their apps
+     * and one tags-changed each, in order; anything else (and a device's second event in the run)
+     * ends the run and is applied alone.
+     */
+    void applyAll(List<Envelope> events) {
+        Map<String, ClaimEvents.OwnershipClaimed> run = new LinkedHashMap<>();
+        for (Envelope envelope : events) {
+            if (envelope.is(ClaimEvents.OwnershipClaimed.class)) {
+                var claimed = envelope.dataAs(ClaimEvents.OwnershipClaimed.class);
+                if (!run.containsKey(claimed.identity())) {
+                    run.put(claimed.identity(), claimed);
+                    continue;
+                }
+            }
+            applyClaims(run);
+            run.clear();
+            if (envelope.is(ClaimEvents.OwnershipClaimed.class)) {
+                var claimed = envelope.dataAs(ClaimEvents.OwnershipClaimed.class);
+                run.put(claimed.identity(), claimed);
+            } else {
+                apply(envelope);
+            }
+        }
+        applyClaims(run);
+    }
+
+    /** Claims of distinct devices, in order: the same changes and announcements as {@link #apply} for each. */
+    private void applyClaims(Map<String, ClaimEvents.OwnershipClaimed> claims) {
+        if (claims.isEmpty()) {
+            return;
+        }
+        if (claims.size() == 1) {
+            ClaimEvents.OwnershipClaimed only = claims.values().iterator().next();
+            change(only.identity(), repo -> {
+                repo.add(only.identity(), Tags.USERS, List.of(only.userId().toString()));
+                repo.add(only.identity(), Tags.APPS, validApps(only.apps()));
+            });
+            return;
+        }
+        Set<String> known = existing(claims.keySet());
+        List<String[]> users = new ArrayList<>();
+        for (ClaimEvents.OwnershipClaimed claimed : claims.values()) {
+            if (known.contains(claimed.identity())) {
+                users.add(new String[] { claimed.identity(), Tags.USERS, claimed.userId().toString() });
+            } else {
+                // the device was deleted after claim-service decided; nothing to tag
+                LOG.infof("ownership event for unknown device %s ignored", claimed.identity());
+            }
+        }
+        try (Connection c = dataSource.getConnection()) {
+            tagRows.addAll(c, users);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not write tags", e);
+        }
+        for (ClaimEvents.OwnershipClaimed claimed : claims.values()) {
+            if (known.contains(claimed.identity())) {
+                tagRows.add(claimed.identity(), Tags.APPS, validApps(claimed.apps()));
+            }
+        }
+        Map<String, Map<String, List<String>>> full = tagRows.tagsOf(known);
+        for (ClaimEvents.OwnershipClaimed claimed : claims.values()) {
+            if (known.contains(claimed.identity())) {
+                outbox.publish(claimed.identity(), new RegistryEvents.DeviceTagsChanged(claimed.identity(),
+                        full.getOrDefault(claimed.identity(), new TreeMap<>())));
+            }
+        }
+    }
+
+    private Set<String> existing(Set<String> identities) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT identity FROM device WHERE identity = ANY (?)")) {
+            Array array = c.createArrayOf("text", identities.toArray());
+            s.setArray(1, array);
+            Set<String> found = new HashSet<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the devices", e);
+        }
     }
 
     void apply(Envelope envelope) {

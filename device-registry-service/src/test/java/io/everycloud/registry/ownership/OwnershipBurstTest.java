@@ -77,6 +77,10 @@ class OwnershipBurstTest {
             finalOwner.put(identity, next);
         }
         assertThat(burst).hasSize(200);
+        // and, amid the claims, one for a device that was deleted meanwhile: ignored, never announced
+        String unknown = prefix + "-deleted";
+        burst.add(75, Envelope.of(unknown, new ClaimEvents.OwnershipClaimed(unknown, UUID.randomUUID(), List.of(),
+                ClaimEvents.BY_CODE, Instant.now())));
         double appliedBefore = applied();
         send(burst);
 
@@ -94,8 +98,10 @@ class OwnershipBurstTest {
             assertThat(tags(identity)).containsEntry("users", List.of(finalOwner.get(identity).toString()))
                     .containsEntry("apps", List.of("ext_burst"));
         }
-        assertThat(announced).hasSize(200);
-        assertThat(applied()).isGreaterThanOrEqualTo(appliedBefore + 200);
+        assertThat(perDevice).doesNotContainKey(unknown);
+        assertThat(EventProbe.events(Topics.REGISTRY_DEVICE, e -> e.is(RegistryEvents.DeviceTagsChanged.class)
+                && e.subject().startsWith(prefix + "-"))).hasSize(200);
+        assertThat(applied()).isGreaterThanOrEqualTo(appliedBefore + 201);
     }
 
     private double applied() {
