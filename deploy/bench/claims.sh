@@ -45,10 +45,10 @@ while [[ $# -gt 0 ]]; do
 done
 
 
-source "$REPO/deploy/bench/suite-lib.sh"
-check_suite_prerequisites registry claim -- wrk
-suite_setup_work
-start_suite_infra "$CLAIMS"
+source "$REPO/deploy/bench/lib.sh"
+check_prerequisites registry claim -- wrk
+setup_work
+start_infra --users "$CLAIMS" registry claim
 start_service registry; start_service claim
 await_ready registry; await_ready claim
 token() { cat "$WORK/infra/oem.token"; }
