@@ -55,6 +55,7 @@ final class AuthorizationMatrix {
             Map.entry("GET /devices", "portal page"),
             Map.entry("GET /devices/{identity}", "portal page (checked: without a session it shows no device)"),
             Map.entry("POST /devices/{identity}/update", "portal page form (checked: without a session it changes nothing)"),
+            Map.entry("POST /devices/{identity}/decline", "portal page form (the CSRF check refuses a post without a session)"),
             Map.entry("GET /login", "portal page"),
             Map.entry("POST /login", "portal page form"),
             Map.entry("POST /logout", "portal page form"),
