@@ -76,7 +76,7 @@ public class DeviceApiResource {
         return Response.ok(activation.activate(body), "text/plain; charset=utf-8").build();
     }
 
-    /** No I/O: answered on the event loop (it is also the benchmarks' floor, deploy/bench/floor.lua). */
+    /** No I/O: answered on the event loop (it is also the benchmarks' floor, deploy/bench/device-api.lua in its floor mode). */
     @GET
     @Path("/timestamp")
     @NonBlocking
