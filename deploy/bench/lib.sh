@@ -13,7 +13,7 @@
 #   start_service registry; await_ready registry # or start_registry: the same plus BASE, SQL, ...
 #
 # Environment: KEEP=true keeps the folder; BENCH_JVM_<NAME> (e.g. BENCH_JVM_REGISTRY) the JVM
-# options of one service, else BENCH_JAVA_OPTS; BENCH_REGISTRY_JAR another packaged registry (e.g.
+# options of one service, else BENCH_JAVA_OPTS; BENCH_APPCDS=false runs without the build's AppCDS archive; BENCH_REGISTRY_JAR another packaged registry (e.g.
 # one packaged with -Dquarkus.package.output-directory=bench-app, which leaves target/quarkus-app
 # to the local suite).
 # shellcheck shell=bash
@@ -165,6 +165,14 @@ start_service() { # <name>
     [[ -f "$jar" ]] || mv "$WORK/apps/$name/$(basename "$(jar_of "$name")")" "$jar"
   fi
   local opts; opts=$(jvm_opts_of "$name")
+  # the build's AppCDS archive, as the local suite uses it (deploy/local ServiceProcess): it records
+  # the class path relative to quarkus-app/, so the service runs from its snapshot folder.
+  # BENCH_APPCDS=false measures without it; a dynamic archive in the options (startup.sh --cds) replaces it.
+  local cds=""
+  if [[ "${BENCH_APPCDS:-true}" == true && -f "$WORK/apps/$name/app-cds.jsa" && "$opts" != *SharedArchiveFile* \
+        && "$opts" != *ArchiveClassesAtExit* ]]; then
+    cds="-XX:SharedArchiveFile=app-cds.jsa"
+  fi
   # the portal calls the others; only the services this run started have a port
   local portal=() s
   if [[ "$name" == portal ]]; then
@@ -174,7 +182,7 @@ start_service() { # <name>
   fi
   SVC_T0[$name]=$(date +%s.%N)
   # shellcheck disable=SC2086
-  (cd "$REPO/$(module_of "$name")" && exec env \
+  (cd "$WORK/apps/$name" && exec env \
     QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$port" \
     QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$name" \
     QUARKUS_DATASOURCE_USERNAME="$name" QUARKUS_DATASOURCE_PASSWORD="$name" \
@@ -185,7 +193,7 @@ start_service() { # <name>
     QUARKUS_MAILER_HOST=127.0.0.1 QUARKUS_MAILER_PORT="$SMTP_PORT" QUARKUS_MAILER_MOCK=true \
     QUARKUS_MAILER_FROM=noreply@everycloud.local NOTIFICATION_MAIL_FROM_ADDRESS=noreply@everycloud.local \
     "${portal[@]}" \
-    java $opts -jar "$jar") >"$WORK/$name.log" 2>&1 &
+    java $opts $cds -jar "$(basename "$jar")") >"$WORK/$name.log" 2>&1 &
   SVC_PID[$name]=$!
 }
 

@@ -30,7 +30,8 @@ and the whole suite's memory: the six services + PostgreSQL (all its processes) 
 --flags "..."    these options for every service
 --cds            a dynamic class-data-sharing archive per service (JDK 13+): the first start
                  writes it at exit (-XX:ArchiveClassesAtExit), the restart uses it (-XX:SharedArchiveFile)
-BENCH_JVM_<NAME> (e.g. BENCH_JVM_REGISTRY) overrides the options of one service.
+BENCH_JVM_<NAME> (e.g. BENCH_JVM_REGISTRY) overrides the options of one service. Every start uses the
+build's AppCDS archive (quarkus-app/app-cds.jsa) as the local suite does; BENCH_APPCDS=false: without it.
 Prerequisites: ./mvnw -B -ntp install -DskipTests, wrk, curl, psql, jcmd. ~4 min.
 USAGE
 }
