@@ -228,8 +228,7 @@ public class AccountPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response changePassword(@FormParam("_csrf") String csrf, @FormParam("currentPassword") String current,
             @FormParam("newPassword") String replacement) {
-        PortalSession session = web.checkCsrf(csrf);
-        String token = session.signedIn() ? sessions.accessToken(session).orElse(null) : null;
+        String token = web.signedInToken(csrf);
         if (token == null) {
             return web.signInFirst("/account");
         }

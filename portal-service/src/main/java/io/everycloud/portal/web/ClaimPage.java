@@ -89,8 +89,7 @@ public class ClaimPage {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response confirm(@FormParam("_csrf") String csrf, @FormParam("code") String code) {
-        PortalSession session = web.checkCsrf(csrf);
-        String token = session.signedIn() ? sessions.accessToken(session).orElse(null) : null;
+        String token = web.signedInToken(csrf);
         String clean = code == null ? "" : code.trim();
         if (token == null) {
             return web.signInFirst(clean.isEmpty() ? "/claim" : "/claim?code=" + PortalWeb.encode(clean));

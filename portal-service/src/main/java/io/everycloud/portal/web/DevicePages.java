@@ -1,6 +1,7 @@
 package io.everycloud.portal.web;
 
 import java.util.List;
+import java.util.function.BiFunction;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -79,23 +80,12 @@ public class DevicePages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response decline(@PathParam("identity") String identity, @FormParam("_csrf") String csrf,
             @FormParam("version") String version) {
-        PortalSession session = web.checkCsrf(csrf);
-        String token = session.signedIn() ? sessions.accessToken(session).orElse(null) : null;
-        if (token == null) {
-            return web.signInFirst("/devices/" + TemplateExtensions.pathEncode(identity));
-        }
-        if (version == null || version.isBlank()) {
-            return page(token, identity, "Please choose the offered version to decline.", null, 400);
-        }
-        try {
-            services.declineOffer(token, identity, version);
-        } catch (UpstreamException e) {
-            // a device that is not the user's is a 404 page (page() asks the registry); one of theirs
-            // without an open offer of this version (taken, declined or withdrawn meanwhile) is a 409
-            return page(token, identity, "The offer could not be declined: " + PortalWeb.readable(e), null,
-                    e.status() == 404 ? 409 : 400);
-        }
-        return web.redirect("/devices/" + TemplateExtensions.pathEncode(identity) + "?declined=" + PortalWeb.encode(version));
+        return versionForm(identity, csrf, version, "Please choose the offered version to decline.", services::declineOffer,
+                // a device that is not the user's is a 404 page (page() asks the registry); one of theirs
+                // without an open offer of this version (taken, declined or withdrawn meanwhile) is a 409
+                (token, e) -> page(token, identity, "The offer could not be declined: " + PortalWeb.readable(e), null,
+                        e.status() == 404 ? 409 : 400),
+                "declined");
     }
 
     @POST
@@ -103,23 +93,42 @@ public class DevicePages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response update(@PathParam("identity") String identity, @FormParam("_csrf") String csrf,
             @FormParam("version") String version) {
-        PortalSession session = web.checkCsrf(csrf);
-        String token = session.signedIn() ? sessions.accessToken(session).orElse(null) : null;
+        return versionForm(identity, csrf, version, "Please choose a firmware version.", services::requestUpdate,
+                (token, e) -> {
+                    if (e.status() == 404) {
+                        throw new PageNotFoundException();
+                    }
+                    return page(token, identity, "The update could not be requested: " + PortalWeb.readable(e), null, 400);
+                },
+                "updated");
+    }
+
+    /** A firmware-service call about one version of one device (update, decline). */
+    @FunctionalInterface
+    private interface VersionCall {
+        void send(String accessToken, String identity, String version);
+    }
+
+    /**
+     * The device page's version forms: CSRF and sign-in checked, a version required, then the call;
+     * on success back to the device page with {@code ?<done>=<version>} (its notice), on an upstream
+     * refusal what {@code failed} answers.
+     */
+    private Response versionForm(String identity, String csrf, String version, String missing, VersionCall call,
+            BiFunction<String, UpstreamException, Response> failed, String done) {
+        String token = web.signedInToken(csrf);
         if (token == null) {
             return web.signInFirst("/devices/" + TemplateExtensions.pathEncode(identity));
         }
         if (version == null || version.isBlank()) {
-            return page(token, identity, "Please choose a firmware version.", null, 400);
+            return page(token, identity, missing, null, 400);
         }
         try {
-            services.requestUpdate(token, identity, version);
+            call.send(token, identity, version);
         } catch (UpstreamException e) {
-            if (e.status() == 404) {
-                throw new PageNotFoundException();
-            }
-            return page(token, identity, "The update could not be requested: " + PortalWeb.readable(e), null, 400);
+            return failed.apply(token, e);
         }
-        return web.redirect("/devices/" + TemplateExtensions.pathEncode(identity) + "?updated=" + PortalWeb.encode(version));
+        return web.redirect("/devices/" + TemplateExtensions.pathEncode(identity) + "?" + done + "=" + PortalWeb.encode(version));
     }
 
     private Response page(String token, String identity, String error, String notice, int status) {

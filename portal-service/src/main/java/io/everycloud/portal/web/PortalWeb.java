@@ -99,6 +99,16 @@ public class PortalWeb {
         return current;
     }
 
+    /**
+     * For a form post of a signed-in page: checks the CSRF token ({@link CsrfRefusedException}
+     * otherwise) and gives the session's access token, or null when nobody is signed in (the
+     * caller sends them to sign in first).
+     */
+    public String signedInToken(String submittedCsrf) {
+        PortalSession current = checkCsrf(submittedCsrf);
+        return current.signedIn() ? sessions.accessToken(current).orElse(null) : null;
+    }
+
     /** The page context for the layout. */
     public PageContext context(String pageTitle) {
         Branding current = branding.branding();
