@@ -105,9 +105,7 @@ public class Inbox {
     public boolean apply(String consumer, Envelope envelope, Consumer<Envelope> handler) {
         int attempts = Math.max(1, config.inbox().attempts());
         long delay = config.inbox().retryDelay().toMillis();
-        long outageDelay = OUTAGE_FIRST_DELAY_MS;
-        long outageSince = 0;
-        long outageLoggedAt = 0;
+        Outage outage = new Outage(consumer);
         int failures = 0;
         RuntimeException last = null;
         while (true) {
@@ -115,29 +113,14 @@ public class Inbox {
                 boolean applied = QuarkusTransaction.requiringNew().call(() -> applyInTransaction(consumer, envelope, handler));
                 meters.counter(applied ? "everycloud.inbox.applied" : "everycloud.inbox.duplicates", "consumer", consumer)
                         .increment();
-                if (outageSince != 0) {
-                    LOG.infof("%s: event %s (%s) applied after the database was unavailable for %d ms", consumer,
-                            envelope.id(), envelope.type(), (System.nanoTime() - outageSince) / 1_000_000);
-                }
+                outage.over(() -> "event " + envelope.id() + " (" + envelope.type() + ")");
                 return applied;
             } catch (MalformedEventException e) {
                 last = e;
                 break;
             } catch (RuntimeException e) {
                 if (DatabaseFailures.isUnavailable(e)) {
-                    long now = System.nanoTime();
-                    if (outageSince == 0) {
-                        outageSince = now;
-                    }
-                    if (outageLoggedAt == 0 || now - outageLoggedAt > OUTAGE_LOG_EVERY_NS) {
-                        outageLoggedAt = now;
-                        LOG.warnf("%s: event %s (%s) waits for the database, which is unavailable (%s); retrying every %d ms"
-                                + " at most, the partition holds", consumer, envelope.id(), envelope.type(), e.getMessage(),
-                                OUTAGE_MAX_DELAY_MS);
-                    }
-                    meters.counter("everycloud.inbox.database.unavailable", "consumer", consumer).increment();
-                    sleep(outageDelay);
-                    outageDelay = Math.min(outageDelay * 2, OUTAGE_MAX_DELAY_MS);
+                    outage.await(e, () -> "event " + envelope.id() + " (" + envelope.type() + ")", "the partition holds");
                     continue;
                 }
                 last = e;
@@ -226,9 +209,7 @@ public class Inbox {
      */
     private boolean applyBatch(String consumer, List<Pending> batch, Consumer<List<Envelope>> handler) {
         List<Envelope> envelopes = batch.stream().map(Pending::envelope).toList();
-        long outageDelay = OUTAGE_FIRST_DELAY_MS;
-        long outageSince = 0;
-        long outageLoggedAt = 0;
+        Outage outage = new Outage(consumer);
         while (true) {
             try {
                 int applied = QuarkusTransaction.requiringNew().call(() -> applyBatchInTransaction(consumer, envelopes, handler));
@@ -238,10 +219,7 @@ public class Inbox {
                 if (applied < envelopes.size()) {
                     meters.counter("everycloud.inbox.duplicates", "consumer", consumer).increment(envelopes.size() - applied);
                 }
-                if (outageSince != 0) {
-                    LOG.infof("%s: a batch of %d events applied after the database was unavailable for %d ms", consumer,
-                            envelopes.size(), (System.nanoTime() - outageSince) / 1_000_000);
-                }
+                outage.over(() -> "a batch of " + envelopes.size() + " events");
                 return true;
             } catch (RuntimeException e) {
                 if (!DatabaseFailures.isUnavailable(e)) {
@@ -249,19 +227,8 @@ public class Inbox {
                             e.getClass().getSimpleName(), e.getMessage());
                     return false;
                 }
-                long now = System.nanoTime();
-                if (outageSince == 0) {
-                    outageSince = now;
-                }
-                if (outageLoggedAt == 0 || now - outageLoggedAt > OUTAGE_LOG_EVERY_NS) {
-                    outageLoggedAt = now;
-                    LOG.warnf("%s: a batch of %d events (first %s) waits for the database, which is unavailable (%s);"
-                            + " retrying every %d ms at most, the partitions hold", consumer, envelopes.size(),
-                            envelopes.get(0).id(), e.getMessage(), OUTAGE_MAX_DELAY_MS);
-                }
-                meters.counter("everycloud.inbox.database.unavailable", "consumer", consumer).increment();
-                sleep(outageDelay);
-                outageDelay = Math.min(outageDelay * 2, OUTAGE_MAX_DELAY_MS);
+                outage.await(e, () -> "a batch of " + envelopes.size() + " events (first " + envelopes.get(0).id() + ")",
+                        "the partitions hold");
             }
         }
     }
@@ -341,6 +308,45 @@ public class Inbox {
             return insert.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new IllegalStateException("could not write the inbox", e);
+        }
+    }
+
+    /**
+     * Waiting for the consumer's database while it is unavailable, for one event or one batch:
+     * 100 ms doubling to 5 s between tries, a warning when it starts and every 30 s while it
+     * lasts, {@code everycloud.inbox.database.unavailable} counted per try, and one line when the
+     * waiting thing is applied after it.
+     */
+    private final class Outage {
+        private final String consumer;
+        private long delay = OUTAGE_FIRST_DELAY_MS;
+        private long since;
+        private long loggedAt;
+
+        Outage(String consumer) {
+            this.consumer = consumer;
+        }
+
+        void await(RuntimeException cause, java.util.function.Supplier<String> what, String holding) {
+            long now = System.nanoTime();
+            if (since == 0) {
+                since = now;
+            }
+            if (loggedAt == 0 || now - loggedAt > OUTAGE_LOG_EVERY_NS) {
+                loggedAt = now;
+                LOG.warnf("%s: %s waits for the database, which is unavailable (%s); retrying every %d ms at most, %s",
+                        consumer, what.get(), cause.getMessage(), OUTAGE_MAX_DELAY_MS, holding);
+            }
+            meters.counter("everycloud.inbox.database.unavailable", "consumer", consumer).increment();
+            sleep(delay);
+            delay = Math.min(delay * 2, OUTAGE_MAX_DELAY_MS);
+        }
+
+        void over(java.util.function.Supplier<String> what) {
+            if (since != 0) {
+                LOG.infof("%s: %s applied after the database was unavailable for %d ms", consumer, what.get(),
+                        (System.nanoTime() - since) / 1_000_000);
+            }
         }
     }
 
