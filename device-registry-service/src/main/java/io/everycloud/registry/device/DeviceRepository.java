@@ -7,8 +7,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -43,6 +46,26 @@ public class DeviceRepository {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not read the device", e);
+        }
+    }
+
+    /** Which of these identities are devices (one query). */
+    public Set<String> existing(Collection<String> identities) {
+        Set<String> found = new HashSet<>();
+        if (identities.isEmpty()) {
+            return found;
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT identity FROM device WHERE identity = ANY (?)")) {
+            s.setArray(1, c.createArrayOf("text", identities.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the devices", e);
         }
     }
 

@@ -1,17 +1,12 @@
 package io.everycloud.registry.ownership;
 
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,13 +15,11 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import io.everycloud.events.ClaimEvents;
 import io.agroal.api.AgroalDataSource;
+import io.everycloud.events.ClaimEvents;
 import io.everycloud.events.Envelope;
-import io.everycloud.events.RegistryEvents;
 import io.everycloud.kit.inbox.Channels;
 import io.everycloud.kit.inbox.Inbox;
-import io.everycloud.kit.outbox.Outbox;
 import io.everycloud.registry.device.DeviceRepository;
 import io.everycloud.registry.tag.TagRepository;
 import io.everycloud.registry.tag.TagService;
@@ -58,9 +51,6 @@ public class OwnershipListener {
 
     @Inject
     TagRepository tagRows;
-
-    @Inject
-    Outbox outbox;
 
     @Inject
     AgroalDataSource dataSource;
@@ -113,11 +103,13 @@ public class OwnershipListener {
             });
             return;
         }
-        Set<String> known = existing(claims.keySet());
+        Set<String> known = devices.existing(claims.keySet());
         List<String[]> users = new ArrayList<>();
+        List<String> announced = new ArrayList<>();
         for (ClaimEvents.OwnershipClaimed claimed : claims.values()) {
             if (known.contains(claimed.identity())) {
                 users.add(new String[] { claimed.identity(), Tags.USERS, claimed.userId().toString() });
+                announced.add(claimed.identity());
             } else {
                 // the device was deleted after claim-service decided; nothing to tag
                 LOG.infof("ownership event for unknown device %s ignored", claimed.identity());
@@ -133,30 +125,7 @@ public class OwnershipListener {
                 tagRows.add(claimed.identity(), Tags.APPS, validApps(claimed.apps()));
             }
         }
-        Map<String, Map<String, List<String>>> full = tagRows.tagsOf(known);
-        for (ClaimEvents.OwnershipClaimed claimed : claims.values()) {
-            if (known.contains(claimed.identity())) {
-                outbox.publish(claimed.identity(), new RegistryEvents.DeviceTagsChanged(claimed.identity(),
-                        full.getOrDefault(claimed.identity(), new TreeMap<>())));
-            }
-        }
-    }
-
-    private Set<String> existing(Set<String> identities) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("SELECT identity FROM device WHERE identity = ANY (?)")) {
-            Array array = c.createArrayOf("text", identities.toArray());
-            s.setArray(1, array);
-            Set<String> found = new HashSet<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    found.add(rs.getString(1));
-                }
-            }
-            return found;
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not read the devices", e);
-        }
+        tags.announceAll(announced);
     }
 
     void apply(Envelope envelope) {

@@ -2,6 +2,7 @@ package io.everycloud.registry.tag;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -66,6 +67,18 @@ public class TagService {
     public Map<String, List<String>> change(String identity, Consumer<TagRepository> mutation) {
         mutation.accept(tags);
         return announce(identity);
+    }
+
+    /**
+     * Inside the caller's transaction, announces the full tag set of each device, in this order,
+     * reading them in one query (a batch of changes already written).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void announceAll(List<String> identities) {
+        Map<String, Map<String, List<String>>> full = tags.tagsOf(identities);
+        for (String identity : identities) {
+            outbox.publish(identity, new RegistryEvents.DeviceTagsChanged(identity, full.getOrDefault(identity, new TreeMap<>())));
+        }
     }
 
     private Map<String, List<String>> announce(String identity) {
