@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.agroal.api.AgroalDataSource;
 import io.everycloud.claim.Fixtures;
 import io.everycloud.claim.code.ClaimCode;
+import io.everycloud.testkit.QrScanner;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -68,9 +69,9 @@ class QrCodeTest {
     void theGenericQrCodeOpensThePortalForACodeTypedByHand() {
         byte[] png = asOem().queryParam("size", "200").get("/api/qr/generic.png").then().statusCode(200)
                 .contentType("image/png").extract().asByteArray();
-        assertThat(QrDecoding.decodePng(png)).isEqualTo(PORTAL);
+        assertThat(QrScanner.png(png)).isEqualTo(PORTAL);
         byte[] svg = asOem().get("/api/qr/generic.svg").then().statusCode(200).contentType("image/svg+xml").extract().asByteArray();
-        assertThat(QrDecoding.decodeSvg(svg)).isEqualTo(PORTAL);
+        assertThat(QrScanner.svg(svg)).isEqualTo(PORTAL);
     }
 
     @Test
@@ -79,7 +80,7 @@ class QrCodeTest {
         Fixtures.provision(identity, Fixtures.tags(null, null));
         byte[] png = asOem().get("/api/qr/devices/" + identity + ".png").then().statusCode(200)
                 .header("X-Claim-Code-Weak", "true").extract().asByteArray();
-        assertThat(QrDecoding.decodePng(png)).isEqualTo(PORTAL + identity + "&product=dev-product");
+        assertThat(QrScanner.png(png)).isEqualTo(PORTAL + identity + "&product=dev-product");
 
         String strong = Fixtures.identity("strong");
         Fixtures.provision(strong, Fixtures.tags(Fixtures.code(), null));
@@ -128,7 +129,7 @@ class QrCodeTest {
         for (int i = 0; i < identities.size(); i++) {
             String identity = identities.get(i);
             String code = codes.get(identity) == null ? identity : codes.get(identity);
-            assertThat(QrDecoding.decodePng(files.get(identity.replace(":", "%3A") + ".png")))
+            assertThat(QrScanner.png(files.get(identity.replace(":", "%3A") + ".png")))
                     .isEqualTo(PORTAL + ClaimUrls.encode(code) + "&product=dev-product");
         }
     }
@@ -145,8 +146,8 @@ class QrCodeTest {
         response.then().statusCode(200).contentType("application/zip");
         Map<String, byte[]> files = unzip(response.asInputStream());
 
-        assertThat(QrDecoding.decodePng(files.get(first + ".png"))).isEqualTo("dev-product.CODE-ONE");
-        assertThat(QrDecoding.decodePng(files.get(second + ".png"))).isEqualTo("dev-product.CODE-TWO");
+        assertThat(QrScanner.png(files.get(first + ".png"))).isEqualTo("dev-product.CODE-ONE");
+        assertThat(QrScanner.png(files.get(second + ".png"))).isEqualTo("dev-product.CODE-TWO");
     }
 
     @Test
@@ -198,7 +199,7 @@ class QrCodeTest {
                     pngs++;
                     if (entry.getName().equals(prefix + "0.png") || entry.getName().equals(prefix + "9999.png")) {
                         String identity = entry.getName().substring(0, entry.getName().length() - 4);
-                        assertThat(QrDecoding.decodePng(content)).isEqualTo(PORTAL + "CODE-" + identity + "&product=dev-product");
+                        assertThat(QrScanner.png(content)).isEqualTo(PORTAL + "CODE-" + identity + "&product=dev-product");
                     }
                 }
             }
@@ -228,7 +229,7 @@ class QrCodeTest {
     }
 
     private static String decode(String type, byte[] image) {
-        return type.equals("png") ? QrDecoding.decodePng(image) : QrDecoding.decodeSvg(image);
+        return type.equals("png") ? QrScanner.png(image) : QrScanner.svg(image);
     }
 
     private static Map<String, byte[]> unzip(InputStream in) throws IOException {

@@ -2,8 +2,6 @@ package io.everycloud.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -21,7 +19,6 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,13 +35,9 @@ import org.openqa.selenium.support.ui.Select;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.zxing.BinaryBitmap;
-import com.google.zxing.MultiFormatReader;
-import com.google.zxing.NotFoundException;
-import com.google.zxing.RGBLuminanceSource;
-import com.google.zxing.common.HybridBinarizer;
 
 import io.everycloud.e2e.PublicApi.Answer;
+import io.everycloud.testkit.QrScanner;
 
 /**
  * The end-user portal in a real browser (the system Chromium) against the real local suite: the
@@ -117,7 +110,7 @@ class BrowserJourneysIT {
         byte[] png = awaitBytes(journey + "the OEM downloads the device's QR code",
                 "/api/qr/devices/" + DEVICE + ".png", oemToken);
         browser.keep("00-qr-code", png);
-        qrUrl = decodeQr(png, journey + "decode the QR code");
+        qrUrl = QrScanner.png(png);
         assertThat(qrUrl).as(journey + "the QR code holds the seed's claim URL")
                 .isEqualTo(SuiteProcess.ADDRESS + "/#/?claim=" + URLEncoder.encode(CODE, StandardCharsets.UTF_8) + "&product=" + PRODUCT);
     }
@@ -391,19 +384,6 @@ class BrowserJourneysIT {
             }
         }
         return Optional.empty();
-    }
-
-    /** The text of the QR code in a PNG, read from its pixels as a phone's camera app would. */
-    private static String decodeQr(byte[] png, String step) throws IOException {
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-        assertThat(image).as(step + ": the answer is an image").isNotNull();
-        int[] pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
-        try {
-            return new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(
-                    new RGBLuminanceSource(image.getWidth(), image.getHeight(), pixels)))).getText();
-        } catch (NotFoundException e) {
-            throw new AssertionError(step + ": no QR code found in the " + image.getWidth() + "x" + image.getHeight() + " image", e);
-        }
     }
 
     /** A binary GET with the bearer token, polled until it answers 200. */

@@ -32,6 +32,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.everycloud.e2e.PublicApi.Answer;
 import io.everycloud.e2e.PublicApi.Download;
+import io.everycloud.testkit.QrScanner;
 
 /**
  * The product as its users meet it: one local suite (real processes, broker, databases and mail
