@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,6 +20,7 @@ import io.everycloud.events.RegistryEvents;
 import io.everycloud.kit.inbox.Channels;
 import io.everycloud.kit.inbox.Inbox;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
 /**
  * Keeps the device projection from registry.device.v1. The registry's {@code users} tag is the
@@ -26,6 +28,9 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
  * service announced is kept until the registry echoes it back, so a tag snapshot taken before the
  * registry applied it cannot reopen a device that was just claimed. Past
  * {@code claim.pending-ownership-window} the registry wins whatever it says.
+ * <p>
+ * Each Kafka poll (at most 100 events) is applied in one transaction ({@link Inbox#handleBatch}):
+ * a 10,000-line import or a claim campaign's owner echoes cost one commit per poll, not per event.
  */
 @ApplicationScoped
 public class DeviceListener {
@@ -44,8 +49,8 @@ public class DeviceListener {
 
     @Incoming(Channels.REGISTRY_DEVICE)
     @Blocking(ordered = true)
-    public void onDeviceEvent(String message) {
-        inbox.handle(CONSUMER, message, this::apply);
+    public CompletionStage<Void> onDeviceEvents(KafkaRecordBatch<String, String> batch) {
+        return inbox.handleBatch(CONSUMER, batch, this::apply);
     }
 
     void apply(Envelope envelope) {

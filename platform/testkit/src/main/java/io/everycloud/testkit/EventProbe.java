@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -32,12 +33,27 @@ public final class EventProbe {
 
     /** Publishes any string (a poison message, say) to a topic. */
     public static void sendRaw(String topic, String key, String value) {
+        sendAllRaw(topic, List.of(Map.entry(key, value)));
+    }
+
+    /**
+     * Publishes records (key, value) to a topic from one producer, in order, as one burst (a
+     * consumer polls them together), and waits for the broker's ack of each.
+     */
+    public static void sendAllRaw(String topic, List<Map.Entry<String, String>> records) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafka().bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+            List<Future<?>> sent = new ArrayList<>();
+            for (Map.Entry<String, String> record : records) {
+                sent.add(producer.send(new ProducerRecord<>(topic, record.getKey(), record.getValue())));
+            }
+            for (Future<?> ack : sent) {
+                ack.get(30, TimeUnit.SECONDS);
+            }
         } catch (Exception e) {
             throw new IllegalStateException("could not publish to " + topic + ": " + e.getMessage(), e);
         }
