@@ -14,10 +14,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
-/** With the production default (private addresses not allowed), webhook URLs into private networks are refused. */
+/** With the production default (private addresses not allowed), webhook URLs into private networks are refused. Public for its profile, which DnsRebindingRefusedTest shares (one restart fewer). */
 @QuarkusTest
 @TestProfile(PrivateWebhooksRefusedTest.GuardOn.class)
-class PrivateWebhooksRefusedTest {
+public class PrivateWebhooksRefusedTest {
 
     /** The SSRF guard as shipped. */
     public static class GuardOn implements QuarkusTestProfile {

@@ -52,6 +52,9 @@ public class WebhookResource {
     @Inject
     NotificationConfig config;
 
+    @Inject
+    WebhookDns dns;
+
     @GET
     public WebhookView get(@PathParam("appId") String appId) {
         return view(find(appId));
@@ -69,7 +72,7 @@ public class WebhookResource {
         }
         List<Problem.FieldError> errors = new ArrayList<>();
         try {
-            WebhookUrlPolicy.check(body.url(), config.webhooks().allowPrivate());
+            WebhookUrlPolicy.check(body.url(), config.webhooks().allowPrivate(), dns);
         } catch (WebhookUrlPolicy.Refused e) {
             errors.add(new Problem.FieldError("url", e.getMessage()));
         }

@@ -1,17 +1,21 @@
 package io.everycloud.notification.webhook;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -27,6 +31,16 @@ import io.everycloud.notification.delivery.DeliveryMetrics;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * POSTs pending webhook deliveries, signed (see {@link WebhookSignature}), in order per app and
@@ -35,6 +49,11 @@ import io.quarkus.runtime.StartupEvent;
  * is success; anything else (or no answer) is retried with backoff until
  * {@code notification.webhooks.max-attempts}, then failed, and the device's next delivery goes.
  * Redirects are not followed (they could lead to private addresses).
+ *
+ * <p>Each attempt resolves the host once, checks every address with {@link WebhookUrlPolicy} and
+ * connects to the first of them; the URL's host stays the Host header, the TLS server name and the
+ * name the certificate must match. The client never resolves the host itself, so a DNS server that
+ * answers a public address to the check and a private one afterwards (rebinding) is not obeyed.
  */
 @ApplicationScoped
 public class WebhookSender {
@@ -51,13 +70,21 @@ public class WebhookSender {
     @Inject
     DeliveryMetrics metrics;
 
+    @Inject
+    WebhookDns dns;
+
+    @Inject
+    Vertx vertx;
+
     private WakeableWorker worker;
     private ExecutorService workers;
     private HttpClient http;
 
     void start(@Observes StartupEvent event) {
-        http = HttpClient.newBuilder().connectTimeout(config.webhooks().connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        http = vertx.createHttpClient(new HttpClientOptions()
+                        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.webhooks().connectTimeout().toMillis()))
+                        .setVerifyHost(true),
+                new PoolOptions().setHttp1MaxSize(Math.max(5, config.webhooks().concurrency())));
         workers = Executors.newFixedThreadPool(Math.max(1, config.webhooks().concurrency()), r -> {
             Thread t = new Thread(r, "webhook-delivery");
             t.setDaemon(true);
@@ -91,6 +118,9 @@ public class WebhookSender {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (http != null) {
+            http.close();
         }
     }
 
@@ -137,40 +167,43 @@ public class WebhookSender {
             metrics.failed(Delivery.WEBHOOK);
             return false;
         }
-        URI uri;
+        WebhookUrlPolicy.Target target = null;
+        String error = null;
         try {
-            uri = WebhookUrlPolicy.check(hook.url, config.webhooks().allowPrivate());
+            target = WebhookUrlPolicy.target(hook.url, config.webhooks().allowPrivate(), dns);
         } catch (WebhookUrlPolicy.Refused e) {
             row.failed("webhook URL refused: " + e.getMessage());
             metrics.failed(Delivery.WEBHOOK);
             return false;
+        } catch (UnknownHostException e) {
+            // only with private addresses allowed (the guard refuses it above): retried, as before
+            error = "the receiver could not be reached: unknown host " + e.getMessage();
         }
-        long timestamp = Instant.now().getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(config.webhooks().requestTimeout())
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "EveryCloud-Webhooks/1")
-                .header(WebhookSignature.DELIVERY_HEADER, row.id.toString())
-                .header(WebhookSignature.EVENT_HEADER, row.type)
-                .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
-                .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(hook.secret, timestamp, row.payload))
-                .POST(HttpRequest.BodyPublishers.ofString(row.payload))
-                .build();
-        String error;
-        try {
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() / 100 == 2) {
-                row.sent();
-                metrics.sent(Delivery.WEBHOOK);
-                return true;
+        if (target != null) {
+            long timestamp = Instant.now().getEpochSecond();
+            RequestOptions request = request(target)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .putHeader(HttpHeaders.USER_AGENT, "EveryCloud-Webhooks/1")
+                    .putHeader(WebhookSignature.DELIVERY_HEADER, row.id.toString())
+                    .putHeader(WebhookSignature.EVENT_HEADER, row.type)
+                    .putHeader(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
+                    .putHeader(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(hook.secret, timestamp, row.payload));
+            try {
+                int status = post(request, row.payload);
+                if (status / 100 == 2) {
+                    row.sent();
+                    metrics.sent(Delivery.WEBHOOK);
+                    return true;
+                }
+                error = "the receiver answered HTTP " + status;
+            } catch (IOException e) {
+                error = "the receiver could not be reached at " + where(request.getServer()) + ": "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            } catch (InterruptedException e) {
+                // shutdown: roll back, the delivery stays pending with its attempts
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("webhook delivery interrupted at shutdown");
             }
-            error = "the receiver answered HTTP " + response.statusCode();
-        } catch (java.io.IOException e) {
-            error = "the receiver could not be reached: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        } catch (InterruptedException e) {
-            // shutdown: roll back, the delivery stays pending with its attempts
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("webhook delivery interrupted at shutdown");
         }
         metrics.attemptFailed(Delivery.WEBHOOK);
         if (row.attemptFailed(error, config.webhooks().maxAttempts(), config.webhooks().initialBackoff(),
@@ -179,5 +212,67 @@ public class WebhookSender {
             metrics.failed(Delivery.WEBHOOK);
         }
         return false;
+    }
+
+    /**
+     * A POST to the target's first checked address ({@code setServer}: no lookup by the client), with
+     * the URL's host for Host, SNI and the certificate check. Redirects are not followed.
+     */
+    private RequestOptions request(WebhookUrlPolicy.Target target) {
+        URI uri = target.uri();
+        boolean https = "https".equalsIgnoreCase(uri.getScheme());
+        int defaultPort = https ? 443 : 80;
+        int port = uri.getPort() == -1 ? defaultPort : uri.getPort();
+        InetAddress address = target.addresses().get(0);
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        if (uri.getRawQuery() != null) {
+            path += "?" + uri.getRawQuery();
+        }
+        return new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
+                .setHost(target.host())
+                .setPort(port)
+                .setSsl(https)
+                .setURI(path)
+                .setFollowRedirects(false)
+                .setIdleTimeout(config.webhooks().requestTimeout().toMillis())
+                // as the URL names it (IPv6 in brackets), the port only when it is not the scheme's
+                .putHeader(HttpHeaders.HOST, port == defaultPort ? uri.getHost() : uri.getHost() + ":" + port);
+    }
+
+    /** Sends the request and waits for the whole answer (body discarded) up to the request timeout; returns the status. */
+    private int post(RequestOptions options, String body) throws IOException, InterruptedException {
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        CompletableFuture<Integer> answer = http.request(options)
+                .compose(request -> {
+                    sent.set(request);
+                    return request.send(Buffer.buffer(body));
+                })
+                .compose(response -> response.handler(ignored -> {
+                }).end().map(done -> response.statusCode()))
+                .toCompletionStage().toCompletableFuture();
+        try {
+            return answer.get(config.webhooks().requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IOException(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            abort(sent.get());
+            throw new IOException("no answer within " + config.webhooks().requestTimeout().toMillis() + " ms");
+        } catch (InterruptedException e) {
+            abort(sent.get());
+            throw e;
+        }
+    }
+
+    private static void abort(HttpClientRequest request) {
+        if (request != null) {
+            request.reset();
+        }
+    }
+
+    private static String where(SocketAddress server) {
+        return (server.host().indexOf(':') >= 0 ? "[" + server.host() + "]" : server.host()) + ":" + server.port();
     }
 }

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -13,7 +14,9 @@ import java.util.Locale;
  * host resolves only to public addresses. Loopback, link-local (cloud metadata), private,
  * carrier-grade NAT, unique-local, multicast and reserved ranges are refused unless
  * {@code notification.webhooks.allow-private=true}. Checked when registering and again before
- * every delivery (the name may resolve differently later).
+ * every delivery (the name may resolve differently later). A delivery resolves the host once
+ * ({@link #target}) and connects only to an address that lookup gave and this policy passed: a
+ * second lookup could answer differently (DNS rebinding).
  */
 public final class WebhookUrlPolicy {
 
@@ -26,11 +29,55 @@ public final class WebhookUrlPolicy {
         }
     }
 
+    /** The DNS lookup of a host: all its addresses (a seam, so tests can answer as a hostile DNS server would). */
+    @FunctionalInterface
+    public interface Resolver {
+        Resolver SYSTEM = InetAddress::getAllByName;
+
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    /** A URL that passed the policy, its host (without IPv6 brackets) and the addresses one lookup gave for it. */
+    public record Target(URI uri, String host, List<InetAddress> addresses) {
+    }
+
     private WebhookUrlPolicy() {
     }
 
-    /** The URL to call, or {@link Refused} with the reason. */
+    /** The URL to call, or {@link Refused} with the reason (the host resolved by the system resolver). */
     public static URI check(String url, boolean allowPrivate) throws Refused {
+        return check(url, allowPrivate, Resolver.SYSTEM);
+    }
+
+    /** The URL to call, or {@link Refused} with the reason. */
+    public static URI check(String url, boolean allowPrivate, Resolver dns) throws Refused {
+        URI uri = parse(url);
+        if (!allowPrivate) {
+            requirePublic(resolveOrRefuse(host(uri), dns));
+        }
+        return uri;
+    }
+
+    /**
+     * The URL and the addresses to connect to: the host is resolved once and every address checked
+     * (unless private ones are allowed). A host that does not resolve is {@link Refused} under the
+     * guard; with private addresses allowed it is an {@link UnknownHostException}, as it was for the
+     * HTTP client before.
+     */
+    public static Target target(String url, boolean allowPrivate, Resolver dns) throws Refused, UnknownHostException {
+        URI uri = parse(url);
+        String host = host(uri);
+        InetAddress[] addresses;
+        if (allowPrivate) {
+            addresses = resolve(host, dns);
+        } else {
+            addresses = resolveOrRefuse(host, dns);
+            requirePublic(addresses);
+        }
+        return new Target(uri, host, List.of(addresses));
+    }
+
+    private static URI parse(String url) throws Refused {
         if (url == null || url.isBlank()) {
             throw new Refused("is required");
         }
@@ -56,26 +103,41 @@ public final class WebhookUrlPolicy {
         if (uri.getRawFragment() != null) {
             throw new Refused("must not have a fragment");
         }
-        if (allowPrivate) {
-            return uri;
-        }
+        return uri;
+    }
+
+    private static String host(URI uri) {
         String host = uri.getHost();
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        InetAddress[] addresses;
+        return host;
+    }
+
+    private static InetAddress[] resolve(String host, Resolver dns) throws UnknownHostException {
+        InetAddress[] addresses = dns.resolve(host);
+        if (addresses == null || addresses.length == 0) {
+            throw new UnknownHostException(host);
+        }
+        return addresses;
+    }
+
+    private static InetAddress[] resolveOrRefuse(String host, Resolver dns) throws Refused {
         try {
-            addresses = InetAddress.getAllByName(host);
+            return resolve(host, dns);
         } catch (UnknownHostException e) {
             throw new Refused("host " + host + " does not resolve");
         }
+    }
+
+    /** Every address must be public: one private answer among public ones is enough to refuse. */
+    private static void requirePublic(InetAddress[] addresses) throws Refused {
         for (InetAddress address : addresses) {
             if (!isPublic(address)) {
                 throw new Refused("resolves to " + address.getHostAddress()
                         + ", a loopback, link-local or private address; webhooks go to public addresses only");
             }
         }
-        return uri;
     }
 
     /** Whether an address is routable on the public internet. */
