@@ -15,6 +15,13 @@ public interface ClaimConfig {
     @WithDefault("10M")
     Duration pendingOwnershipWindow();
 
+    /**
+     * How long a claim by email (user-service's device-account-ready) waits for a device the projection
+     * does not know yet; counted from the event's time. Older requests are not applied, and are deleted.
+     */
+    @WithDefault("7D")
+    Duration deviceEmailClaimWindow();
+
     Qr qr();
 
     /** Limits on claim attempts (claims and previews); successful attempts do not count. */

@@ -21,7 +21,8 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 /**
  * What claim-service needs from user.account.v1: the users' default apps (user data
  * {@code app_<id>} with {@code {"default": true}}), accounts that devices asked for (claim the
- * device, method {@code device-email}) and deleted accounts (their ownerships end).
+ * device, method {@code device-email}; parked until the projection knows the device) and deleted
+ * accounts (their ownerships and parked claims end).
  */
 @ApplicationScoped
 public class AccountListener {
@@ -60,7 +61,7 @@ public class AccountListener {
             }
         } else if (envelope.is(UserEvents.DeviceAccountReady.class)) {
             UserEvents.DeviceAccountReady ready = envelope.dataAs(UserEvents.DeviceAccountReady.class);
-            ownership.claimForDeviceEmail(ready.userId(), ready.identity());
+            ownership.claimForDeviceEmail(ready.userId(), ready.identity(), envelope.time());
         } else if (envelope.is(UserEvents.AccountDeleted.class)) {
             ownership.endOwnershipsOf(envelope.dataAs(UserEvents.AccountDeleted.class).userId());
         }

@@ -15,6 +15,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import io.everycloud.claim.ClaimConfig;
+import io.everycloud.claim.ownership.OwnershipService;
 import io.everycloud.events.Envelope;
 import io.everycloud.events.RegistryEvents;
 import io.everycloud.kit.inbox.Channels;
@@ -27,7 +28,9 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
  * truth about owners (the OEM may edit it directly), with one exception: an ownership change this
  * service announced is kept until the registry echoes it back, so a tag snapshot taken before the
  * registry applied it cannot reopen a device that was just claimed. Past
- * {@code claim.pending-ownership-window} the registry wins whatever it says.
+ * {@code claim.pending-ownership-window} the registry wins whatever it says. A device new here
+ * gets the claim by email that waited for it ({@link OwnershipService#claimParkedFor}); a deleted
+ * one takes its waiting claim along.
  * <p>
  * Each Kafka poll (at most 100 events) is applied in one transaction ({@link Inbox#handleBatch}):
  * a 10,000-line import or a claim campaign's owner echoes cost one commit per poll, not per event.
@@ -47,6 +50,9 @@ public class DeviceListener {
     @Inject
     ClaimConfig config;
 
+    @Inject
+    OwnershipService ownership;
+
     @Incoming(Channels.REGISTRY_DEVICE)
     @Blocking(ordered = true)
     public CompletionStage<Void> onDeviceEvents(KafkaRecordBatch<String, String> batch) {
@@ -61,7 +67,9 @@ public class DeviceListener {
             RegistryEvents.DeviceTagsChanged event = envelope.dataAs(RegistryEvents.DeviceTagsChanged.class);
             applyTags(event.identity(), event.tags());
         } else if (envelope.is(RegistryEvents.DeviceDeleted.class)) {
-            devices.delete(envelope.dataAs(RegistryEvents.DeviceDeleted.class).identity());
+            String identity = envelope.dataAs(RegistryEvents.DeviceDeleted.class).identity();
+            devices.delete(identity);
+            ownership.withdrawParkedFor(identity);
         }
     }
 
@@ -70,7 +78,11 @@ public class DeviceListener {
         Instant now = Instant.now();
         Optional<DeviceState> existing = devices.lock(identity);
         if (existing.isEmpty()) {
-            devices.save(new DeviceState(identity, tags.claimCodes(), tags.expiresAt(), tags.users(), tags.apps(), false, null, null));
+            DeviceState learned = new DeviceState(identity, tags.claimCodes(), tags.expiresAt(), tags.users(), tags.apps(), false,
+                    null, null);
+            devices.save(learned);
+            // a claim by email that came before the device (user.account.v1 is consumed apart) is applied now
+            ownership.claimParkedFor(learned);
             return;
         }
         DeviceState before = existing.get();

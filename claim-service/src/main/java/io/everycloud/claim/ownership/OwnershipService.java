@@ -21,6 +21,7 @@ import io.everycloud.events.ClaimEvents;
 import io.everycloud.events.Envelope;
 import io.everycloud.kit.outbox.Outbox;
 import io.everycloud.kit.problem.ProblemException;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Every ownership change: decided on rows locked in claim-service's own database, announced on
@@ -37,6 +38,15 @@ public class OwnershipService {
     public static final String ACTOR_USER_SERVICE = "user-service";
 
     private static final Logger LOG = Logger.getLogger(OwnershipService.class);
+    /** Counter of claims by email (device-account-ready), by what became of them. */
+    private static final String REQUESTS = "claim.device.email.requests";
+    private static final String OUTCOME = "outcome";
+    private static final String CLAIMED = "claimed";
+    private static final String OWNED = "owned";
+    private static final String PARKED = "parked";
+    private static final String SUPERSEDED = "superseded";
+    private static final String EXPIRED = "expired";
+    private static final String WITHDRAWN = "withdrawn";
 
     @Inject
     DeviceRepository devices;
@@ -49,6 +59,12 @@ public class OwnershipService {
 
     @Inject
     Outbox outbox;
+
+    @Inject
+    PendingEmailClaimRepository pendingClaims;
+
+    @Inject
+    MeterRegistry meters;
 
     /**
      * Claims every device the code covers for the user, all or nothing. Concurrent claims of the
@@ -129,25 +145,94 @@ public class OwnershipService {
         reset(identity, devices.lock(identity), ClaimEvents.BY_DEVICE, ACTOR_DEVICE, Instant.now());
     }
 
-    /** The account a device asked for is ready: it becomes the owner, unless the device has one by now. */
+    /**
+     * The account a device asked for is ready ({@code requestedAt}: when user-service announced it):
+     * it becomes the owner, unless the device has one by now. A device the projection does not know
+     * yet (registry.device.v1 is consumed apart from user.account.v1 and may lag behind) gets the
+     * request parked, in this transaction, until the projection learns the device
+     * ({@link #claimParkedFor}); a later request for the same device replaces it.
+     */
     @Transactional
-    public void claimForDeviceEmail(UUID userId, String identity) {
+    public void claimForDeviceEmail(UUID userId, String identity, Instant requestedAt) {
+        Instant now = Instant.now();
         Optional<DeviceState> device = devices.lock(identity);
         if (device.isEmpty()) {
-            LOG.warnf("device %s asked to be claimed by email but is unknown here; ignored", identity);
+            // The projection may be inserting the device right now: under the device's lock, look again
+            // at what committed; the projection takes the same lock before it looks for parked requests.
+            pendingClaims.lockDevice(identity);
+            device = devices.lock(identity);
+        }
+        if (device.isEmpty()) {
+            if (!pendingClaims.isLive(requestedAt, now)) {
+                LOG.warnf("device %s asked at %s to be claimed by email, is unknown here and the request is past "
+                        + "claim.device-email-claim-window; ignored", identity, requestedAt);
+                count(EXPIRED);
+            } else if (pendingClaims.park(identity, userId, requestedAt)) {
+                LOG.infof("device %s asked to be claimed by email but is not known here yet; the request of user %s waits for it",
+                        identity, userId);
+                count(PARKED);
+            } else {
+                LOG.infof("device %s: a newer claim by email waits for the device; the request of user %s (%s) is dropped",
+                        identity, userId, requestedAt);
+                count(SUPERSEDED);
+            }
             return;
         }
         if (device.get().isOwned()) {
             LOG.infof("device %s already has an owner; the claim by email is not applied (seed: only without owner)", identity);
+            count(OWNED);
             return;
         }
-        claim(device.get(), userId, defaultApps.of(userId), ClaimEvents.BY_DEVICE_EMAIL, ACTOR_DEVICE, Instant.now());
+        claim(device.get(), userId, defaultApps.of(userId), ClaimEvents.BY_DEVICE_EMAIL, ACTOR_DEVICE, now);
+        count(CLAIMED);
+    }
+
+    /**
+     * The projection has just inserted a device (in its transaction, the device's row written): a
+     * claim by email parked for it is applied now, by the rules of {@link #claimForDeviceEmail}, if
+     * it is still within {@code claim.device-email-claim-window}; the parked request is deleted either way.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void claimParkedFor(DeviceState device) {
+        Optional<PendingEmailClaimRepository.PendingEmailClaim> parked = pendingClaims.take(device.identity());
+        if (parked.isEmpty()) {
+            return;
+        }
+        Instant now = Instant.now();
+        UUID userId = parked.get().userId();
+        if (!pendingClaims.isLive(parked.get().requestedAt(), now)) {
+            LOG.infof("device %s arrived after its claim by email for user %s (%s) expired; not applied", device.identity(), userId,
+                    parked.get().requestedAt());
+            count(EXPIRED);
+        } else if (device.isOwned()) {
+            LOG.infof("device %s arrived with an owner; the claim by email waiting for it (user %s) is not applied "
+                    + "(seed: only without owner)", device.identity(), userId);
+            count(OWNED);
+        } else {
+            claim(device, userId, defaultApps.of(userId), ClaimEvents.BY_DEVICE_EMAIL, ACTOR_DEVICE, now);
+            count(CLAIMED);
+        }
+    }
+
+    /** A device deleted in the registry takes a claim by email that waits for it along. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void withdrawParkedFor(String identity) {
+        pendingClaims.take(identity).ifPresent(parked -> {
+            LOG.infof("device %s was deleted; the claim by email waiting for it (user %s) is withdrawn", identity, parked.userId());
+            count(WITHDRAWN);
+        });
     }
 
     /** A deleted account owns nothing any more. */
     @Transactional
     public void endOwnershipsOf(UUID userId) {
         Instant now = Instant.now();
+        // first: a claim by email of this user that the projection is applying right now holds its row;
+        // this waits for it, and the devices it claimed are then among the owned ones below
+        int dropped = pendingClaims.dropRequestsOf(userId);
+        if (dropped > 0) {
+            meters.counter(REQUESTS, OUTCOME, WITHDRAWN).increment(dropped);
+        }
         for (DeviceState device : devices.lockOwnedBy(userId)) {
             release(device, userId, BY_ACCOUNT_DELETION, ACTOR_USER_SERVICE, now);
         }
@@ -205,6 +290,10 @@ public class OwnershipService {
             found |= ClaimCode.matches(normalizedCode, code);
         }
         return found;
+    }
+
+    private void count(String outcome) {
+        meters.counter(REQUESTS, OUTCOME, outcome).increment();
     }
 
     private static boolean ownedByAnother(DeviceState device, UUID userId) {
