@@ -20,7 +20,8 @@ user i claims code i (one device each, never twice), each from its own client ad
 (X-Forwarded-For, as the gateway sets it), after 5 s of warm-up on codes the run does not use.
 Reported: claims/s, p50/p95/p99, the answers that were not 200, and the time from claim-service's
 decision (its ledger entry) to the registry's tags-changed event with the owner
-(deploy/bench/OwnerVisible.java: claim.ownership.v1 -> registry -> its outbox -> Kafka); RSS.
+(deploy/bench/OwnerVisible.java: claim.ownership.v1 -> registry -> its outbox -> Kafka); the CPU
+claim-service, the registry, PostgreSQL and Kafka spent per claim during the run; RSS.
 wrk is a closed loop: C claims in flight at any time; the rate is what C connections get.
 
 Targets (issue 11): 500 claims/s with p99 < 100 ms; claim -> registry shows the owner p99 < 500 ms.
@@ -88,9 +89,15 @@ say "  $(wrk -t2 -c8 -d5s --timeout 10s -s "$BENCH/claims.lua" "$(url_of claim)"
 sleep 2
 say "claims: wrk -t2 -c$CONNECTIONS -d${DURATION}s"
 BEFORE=$(load)
+KAFKA_PID=$(sed -n 's/^KAFKA_PID=//p' "$WORK/infra/infra.env")
+CPU0=("$(cpu_s "${SVC_PID[claim]}")" "$(cpu_s "${SVC_PID[registry]}")" "$(cpu_s $(pg_pids))" "$(cpu_s "$KAFKA_PID")")
 RESULT=$(timeout 600 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$BENCH/claims.lua" "$(url_of claim)" -- "$WORK/run.txt" 2 | grep '^RESULT')
 AFTER=$(load)
+CPU1=("$(cpu_s "${SVC_PID[claim]}")" "$(cpu_s "${SVC_PID[registry]}")" "$(cpu_s $(pg_pids))" "$(cpu_s "$KAFKA_PID")")
 say "$RESULT"
+OK=$(echo "$RESULT" | sed -n 's/.* ok=\([0-9]*\).*/\1/p')
+per_claim() { echo "scale=2; 1000 * (${CPU1[$1]} - ${CPU0[$1]}) / $OK" | bc; } # CPU ms per claim answered
+CPU_PER_CLAIM="claim-service $(per_claim 0), registry $(per_claim 1), PostgreSQL $(per_claim 2), Kafka $(per_claim 3)"
 RSS_AFTER="claim $(rss_mb "${SVC_PID[claim]}") MB, registry $(rss_mb "${SVC_PID[registry]}") MB"
 psql -qtA -F $'\t' "$PG/claim" -c "SELECT identity, user_id, (extract(epoch FROM recorded_at) * 1000)::bigint FROM ownership_ledger WHERE action = 'claimed'" >"$WORK/ledger.txt"
 say "claims in claim-service's ledger: $(grep -c . "$WORK/ledger.txt"); reading registry.device.v1"
@@ -103,6 +110,7 @@ RESULT claims $(date -u +%Y-%m-%dT%H:%MZ) $(measured registry claim) | $(machine
   imports (POST /api/devices/import):
 ${IMPORTS}  claim-service projection complete ${PROJECTION_S}s after the last import
   claims (wrk -t2 -c$CONNECTIONS -d${DURATION}s): ${RESULT#RESULT } load "$BEFORE" -> "$AFTER"
+  CPU ms per claim during the run (the registry's and PostgreSQL's include applying the owners meanwhile): $CPU_PER_CLAIM
   ${VISIBLE#RESULT }
   claims in claim-service's ledger: $(grep -c . "$WORK/ledger.txt"); devices with an owner in the registry: $owners
   RSS before: $RSS_BEFORE; after: $RSS_AFTER
