@@ -21,7 +21,8 @@ import java.util.Set;
  * {@link SQLTransientConnectionException});</li>
  * <li>Hibernate's {@code JDBCConnectionException}.</li>
  * </ul>
- * Anything else (a constraint violation, a bug, bad data) is not transient.
+ * Anything else (a constraint violation, a bug, bad data) is not transient. The pool being closed
+ * ({@link #isPoolClosed}) is not "unavailable" either: it does not come back, the service is stopping.
  */
 public final class DatabaseFailures {
 
@@ -34,6 +35,22 @@ public final class DatabaseFailures {
     public static boolean isUnavailable(Throwable failure) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         return isUnavailable(failure, seen);
+    }
+
+    /**
+     * Whether {@code failure}, or one of its causes, is Agroal refusing a connection because its pool
+     * was closed, which happens when the service stops (the datasource is closed under a running
+     * worker).
+     */
+    public static boolean isPoolClosed(Throwable failure) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof SQLException && t.getMessage() != null
+                    && t.getMessage().toLowerCase(Locale.ROOT).contains("pool is closed")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isUnavailable(Throwable failure, Set<Throwable> seen) {

@@ -5,15 +5,21 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
@@ -25,6 +31,7 @@ import io.everycloud.kit.config.EveryCloudConfig;
 import io.everycloud.kit.db.DatabaseFailures;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
@@ -62,6 +69,15 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
  * The same rules hold per event: applied at most once, in the batch's order (a partition's records
  * keep their order), a database outage holds the whole batch, and only a poison event goes to the
  * dead-letter topic (see {@link #handleBatch}).
+ *
+ * <p>When the service stops, an event whose handling is cut short is neither applied (its
+ * transaction rolls back) nor dead-lettered nor acknowledged: it comes again after the restart and
+ * is applied then, once. From the {@link ShutdownEvent} on (and from the first failure on a worker
+ * the runtime interrupted, or on a closed datasource), every call refuses at once without applying:
+ * {@link #handle} and {@link #apply} throw {@link InboxStoppingException}, which the kit's failure
+ * strategy ({@link InboxFailureStrategy}) neither dead-letters nor commits, and {@link #handleBatch}
+ * returns a stage that never completes (the batch is neither acknowledged nor nacked). Refusing every
+ * later record too keeps the offsets behind a held event uncommitted.
  */
 @ApplicationScoped
 public class Inbox {
@@ -82,8 +98,40 @@ public class Inbox {
     @Inject
     MeterRegistry meters;
 
+    /** Set when the service starts stopping; from then on nothing is applied, acknowledged or dead-lettered. */
+    private volatile boolean stopping;
+
+    /** Wakes the retry and outage pauses when the service starts stopping. */
+    private final Object stopSignal = new Object();
+
+    /** Early among the shutdown observers: before the Kafka channels, the worker pools and the datasource close. */
+    void onShutdown(@Observes @Priority(1) ShutdownEvent event) {
+        stop("the service is stopping");
+    }
+
+    /** The service is stopping (see class comment). Package-private for tests, which simulate a shutdown. */
+    void stop(String why) {
+        synchronized (stopSignal) {
+            if (!stopping) {
+                LOG.infof("inbox stops: %s; events not yet applied are held for the restart", why);
+            }
+            stopping = true;
+            stopSignal.notifyAll();
+        }
+    }
+
+    /** Tests only: what a restarted service does, applying events again. */
+    void resume() {
+        stopping = false;
+    }
+
     /** Parses the message and applies it once (see class comment). Returns whether it was applied now. */
     public boolean handle(String consumer, String message, Consumer<Envelope> handler) {
+        if (stopping) {
+            // before reading it: an unreadable message is not dead-lettered either
+            meters.counter("everycloud.inbox.held", "consumer", consumer).increment();
+            refuseWhileStopping();
+        }
         Envelope envelope;
         try {
             envelope = Envelope.fromJson(message);
@@ -100,9 +148,20 @@ public class Inbox {
      * retries without limit, 100 ms doubling to 5 s apart, holding the partition: the event is
      * applied once the database is back, and the events behind it after it, in order. Any other
      * failure is retried {@code everycloud.inbox.attempts} times in all, then thrown (the event
-     * goes to the dead-letter topic).
+     * goes to the dead-letter topic). When the service stops it throws {@link InboxStoppingException}
+     * instead, and the event is not applied (see class comment).
      */
     public boolean apply(String consumer, Envelope envelope, Consumer<Envelope> handler) {
+        try {
+            return applyOnce(consumer, envelope, handler);
+        } catch (InboxStoppingException e) {
+            meters.counter("everycloud.inbox.held", "consumer", consumer).increment();
+            throw e;
+        }
+    }
+
+    private boolean applyOnce(String consumer, Envelope envelope, Consumer<Envelope> handler) {
+        refuseWhileStopping();
         int attempts = Math.max(1, config.inbox().attempts());
         long delay = config.inbox().retryDelay().toMillis();
         Outage outage = new Outage(consumer);
@@ -119,6 +178,9 @@ public class Inbox {
                 last = e;
                 break;
             } catch (RuntimeException e) {
+                if (cutShort(e)) {
+                    throw held(consumer, "event " + envelope.id() + " (" + envelope.type() + ")", e);
+                }
                 if (DatabaseFailures.isUnavailable(e)) {
                     outage.await(e, () -> "event " + envelope.id() + " (" + envelope.type() + ")", "the partition holds");
                     continue;
@@ -130,7 +192,7 @@ public class Inbox {
                 }
                 LOG.debugf("%s: event %s (%s) failed on attempt %d: %s", consumer, envelope.id(), envelope.type(),
                         failures, e.getMessage());
-                sleep(delay);
+                pause(consumer, delay);
                 delay *= 2;
             }
         }
@@ -154,9 +216,12 @@ public class Inbox {
      * that keeps failing, and an unreadable record, is nacked alone, so the channel's dead-letter
      * strategy sends only that record to {@code <topic>.dlq} with the error, and the others are
      * applied. (Nacking the batch would dead-letter every record in it.)</li>
+     * <li>The service stopping (see class comment): the stage returned never completes, the batch is
+     * neither acknowledged nor dead-lettered, and comes again after the restart; events of it already
+     * applied one by one are then dropped as duplicates.</li>
      * </ul>
-     * The metrics {@code everycloud.inbox.applied}, {@code duplicates} and {@code dead.lettered} count
-     * events, not batches.
+     * The metrics {@code everycloud.inbox.applied}, {@code duplicates}, {@code dead.lettered} and
+     * {@code held} (not applied because the service stopped) count events, not batches.
      */
     public CompletionStage<Void> handleBatch(String consumer, KafkaRecordBatch<?, String> batch, Consumer<Envelope> handler) {
         return handleBatchAll(consumer, batch, envelopes -> envelopes.forEach(handler));
@@ -170,6 +235,18 @@ public class Inbox {
      */
     public CompletionStage<Void> handleBatchAll(String consumer, KafkaRecordBatch<?, String> batch,
             Consumer<List<Envelope>> handler) {
+        try {
+            refuseWhileStopping();
+            return applyAll(consumer, batch, handler);
+        } catch (InboxStoppingException e) {
+            meters.counter("everycloud.inbox.held", "consumer", consumer).increment(batch.getRecords().size());
+            // no ack (the 'latest' commit strategy would commit past the batch), no nack (the failure
+            // strategy would dead-letter it): the batch comes again after the restart
+            return new CompletableFuture<>();
+        }
+    }
+
+    private CompletionStage<Void> applyAll(String consumer, KafkaRecordBatch<?, String> batch, Consumer<List<Envelope>> handler) {
         List<Pending> readable = new ArrayList<>();
         List<Pending> unreadable = new ArrayList<>();
         for (KafkaRecord<?, String> record : batch.getRecords()) {
@@ -182,19 +259,21 @@ public class Inbox {
                 unreadable.add(new Pending(record, null, e));
             }
         }
-        if (!readable.isEmpty() && !applyBatch(consumer, readable, handler)) {
+        if (!readable.isEmpty() && !applyBatch(consumer, readable, handler, batch.getRecords().size())) {
             for (Pending pending : readable) {
                 try {
-                    apply(consumer, pending.envelope(), envelope -> handler.accept(List.of(envelope)));
+                    applyOnce(consumer, pending.envelope(), envelope -> handler.accept(List.of(envelope)));
                 } catch (EventFailedException e) {
-                    deadLetter(pending.record(), e);
+                    refuseWhileStopping();
+                    deadLetter(consumer, pending.record(), e);
                 }
             }
         }
         for (Pending pending : unreadable) {
+            refuseWhileStopping();
             meters.counter("everycloud.inbox.dead.lettered", "consumer", consumer).increment();
             LOG.errorf("%s: unreadable event sent to the dead-letter topic: %s", consumer, pending.failure().getMessage());
-            deadLetter(pending.record(), pending.failure());
+            deadLetter(consumer, pending.record(), pending.failure());
         }
         return batch.ack();
     }
@@ -207,7 +286,7 @@ public class Inbox {
      * The batch in one transaction, retried without limit while the database is unavailable.
      * Returns false (rolled back) when anything else failed: the caller applies event by event.
      */
-    private boolean applyBatch(String consumer, List<Pending> batch, Consumer<List<Envelope>> handler) {
+    private boolean applyBatch(String consumer, List<Pending> batch, Consumer<List<Envelope>> handler, int records) {
         List<Envelope> envelopes = batch.stream().map(Pending::envelope).toList();
         Outage outage = new Outage(consumer);
         while (true) {
@@ -222,6 +301,9 @@ public class Inbox {
                 outage.over(() -> "a batch of " + envelopes.size() + " events");
                 return true;
             } catch (RuntimeException e) {
+                if (cutShort(e)) {
+                    throw held(consumer, "a batch of " + records + " records", e);
+                }
                 if (!DatabaseFailures.isUnavailable(e)) {
                     LOG.warnf("%s: a batch of %d events failed (%s: %s); applying them one by one", consumer, envelopes.size(),
                             e.getClass().getSimpleName(), e.getMessage());
@@ -277,12 +359,14 @@ public class Inbox {
      * {@code -topic}, {@code -partition}, {@code -offset}), as for a record consumed alone.
      * Waits until it is there, so the batch is acknowledged after its dead letters.
      */
-    private static void deadLetter(KafkaRecord<?, String> record, Throwable reason) {
+    private void deadLetter(String consumer, KafkaRecord<?, String> record, Throwable reason) {
         try {
             record.nack(reason).toCompletableFuture().get();
         } catch (InterruptedException e) {
+            // the record may or may not be in the dead-letter topic: the batch comes again after the
+            // restart and a poison event in it is dead-lettered (again) then
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while dead-lettering", e);
+            throw held(consumer, "a batch", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not dead-letter a record of " + record.getTopic() + "-" + record.getPartition()
                     + " (key " + record.getKey() + "): " + e.getCause().getMessage(), e.getCause());
@@ -338,7 +422,7 @@ public class Inbox {
                         consumer, what.get(), cause.getMessage(), OUTAGE_MAX_DELAY_MS, holding);
             }
             meters.counter("everycloud.inbox.database.unavailable", "consumer", consumer).increment();
-            sleep(delay);
+            pause(consumer, delay);
             delay = Math.min(delay * 2, OUTAGE_MAX_DELAY_MS);
         }
 
@@ -350,12 +434,62 @@ public class Inbox {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+    /**
+     * Waits before the next try; returns early, throwing {@link InboxStoppingException}, when the
+     * service starts stopping or the worker is interrupted (which the runtime does when it stops).
+     */
+    private void pause(String consumer, long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (stopSignal) {
+            long left;
+            while (!stopping && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(stopSignal, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw held(consumer, "an event or a batch", e);
+                }
+            }
         }
+        refuseWhileStopping();
+    }
+
+    /**
+     * Whether a failure cut the handling short because the service stops: it is stopping, the worker
+     * was interrupted, or the datasource was closed under it. Such a failure says nothing about the
+     * event: it is not counted as an attempt and never dead-lettered.
+     */
+    private boolean cutShort(RuntimeException failure) {
+        return stopping || Thread.currentThread().isInterrupted() || InboxStoppingException.isStopping(failure)
+                || causedByInterrupt(failure) || DatabaseFailures.isPoolClosed(failure);
+    }
+
+    private static boolean causedByInterrupt(Throwable failure) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void refuseWhileStopping() {
+        if (stopping) {
+            throw new InboxStoppingException("the service is stopping; held for the restart", null);
+        }
+    }
+
+    /**
+     * The handling of {@code what} was cut short by the service stopping: stops the inbox (so that no
+     * record behind it is acknowledged, whatever cut it short) and returns the exception to throw.
+     */
+    private InboxStoppingException held(String consumer, String what, Throwable cause) {
+        if (cause instanceof InboxStoppingException stoppingAlready) {
+            return stoppingAlready;
+        }
+        stop("a worker was interrupted or the datasource closed (" + cause.getClass().getSimpleName() + ")");
+        LOG.infof("%s: %s not applied, the service is stopping; it comes again after the restart", consumer, what);
+        return new InboxStoppingException(consumer + ": " + what + " held, the service is stopping", cause);
     }
 }

@@ -48,6 +48,16 @@ class DatabaseFailuresTest {
     }
 
     @Test
+    void aPoolClosedAtShutdownIsNotUnavailableButClosed() {
+        // Agroal's answer once the service stopped and closed the datasource: it never comes back
+        IllegalStateException closed = new IllegalStateException("could not write the inbox",
+                new SQLException("This pool is closed and does not handle any more connections!"));
+        assertThat(DatabaseFailures.isPoolClosed(new QuarkusTransactionException(closed))).isTrue();
+        assertThat(DatabaseFailures.isUnavailable(closed)).isFalse();
+        assertThat(DatabaseFailures.isPoolClosed(new SQLException("Connection refused", "08001"))).isFalse();
+    }
+
+    @Test
     void theCauseIsFoundThroughHibernateJtaAndOtherWrappers() {
         SQLException refused = new SQLException("Connection refused", "08001");
         assertThat(DatabaseFailures.isUnavailable(new JDBCConnectionException("could not open", refused))).isTrue();
