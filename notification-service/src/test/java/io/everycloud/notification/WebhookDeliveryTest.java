@@ -134,6 +134,28 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void aBurstOfDeliveriesReachesTheReceiverEachExactlyOnce() throws Exception {
+        register();
+        List<Map.Entry<String, String>> burst = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            Envelope event = data("wh-burst-" + (i % 30), i);
+            burst.add(Map.entry(event.subject(), event.toJson()));
+        }
+        EventProbe.sendAllRaw(io.everycloud.events.Topics.REGISTRY_DATA, burst);
+
+        // every answer is a 204, so each delivery is sent once: an answer the sender misread would be
+        // sent again, and the receiver would see it twice
+        Eventually.until("all 300 delivered", () -> received.stream().map(Received::deliveryId).distinct().count() == 300);
+        Eventually.until("all 300 logged as sent", () -> Integer.valueOf(300).equals(given().auth().oauth2(Tokens.oem())
+                .queryParam("to", appId).queryParam("status", "sent").queryParam("limit", 500)
+                .get("/api/notifications").then().extract().path("items.size()")));
+        assertThat(received).as("deliveries the receiver got (each answered 204)").hasSize(300);
+        List<Integer> attempts = given().auth().oauth2(Tokens.oem()).queryParam("to", appId).queryParam("limit", 500)
+                .get("/api/notifications").then().extract().path("items.attempts");
+        assertThat(attempts).as("attempts per delivery").hasSize(300).containsOnly(1);
+    }
+
+    @Test
     void dataForAnAppWithoutWebhookIsNotDelivered() throws Exception {
         Envelope event = data("wh-dev-3", 5);
         EventProbe.send(event);

@@ -244,13 +244,16 @@ public class WebhookSender {
     /** Sends the request and waits for the whole answer (body discarded) up to the request timeout; returns the status. */
     private int post(RequestOptions options, String body) throws IOException, InterruptedException {
         AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        // The answer's body is read in the same callback that gets the answer: called from a thread
+        // outside Vert.x, a separate stage runs later, when a short answer (a 204) may have ended
+        // already ("Response already ended": the receiver got the delivery, the sender saw a failure
+        // and sent it again).
         CompletableFuture<Integer> answer = http.request(options)
                 .compose(request -> {
                     sent.set(request);
-                    return request.send(Buffer.buffer(body));
+                    return request.send(Buffer.buffer(body))
+                            .compose(response -> response.body().map(ignored -> response.statusCode()));
                 })
-                .compose(response -> response.handler(ignored -> {
-                }).end().map(done -> response.statusCode()))
                 .toCompletionStage().toCompletableFuture();
         try {
             return answer.get(config.webhooks().requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
