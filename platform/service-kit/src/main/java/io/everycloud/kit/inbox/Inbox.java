@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -104,9 +105,23 @@ public class Inbox {
     /** Wakes the retry and outage pauses when the service starts stopping. */
     private final Object stopSignal = new Object();
 
+    /**
+     * Why the inbox stopped while the service was not stopping (a worker interrupted or the
+     * datasource closed outside a shutdown), or null: the inbox holds every event from then on, so
+     * {@link InboxLiveness} reports the service not alive and the platform restarts it.
+     */
+    private volatile String stoppedWhileRunning;
+    private volatile boolean shuttingDown;
+
     /** Early among the shutdown observers: before the Kafka channels, the worker pools and the datasource close. */
     void onShutdown(@Observes @Priority(1) ShutdownEvent event) {
+        shuttingDown = true;
         stop("the service is stopping");
+    }
+
+    /** Why the inbox holds every event although the service is not stopping, if it does (see {@link InboxLiveness}). */
+    public Optional<String> stoppedWhileRunning() {
+        return shuttingDown ? Optional.empty() : Optional.ofNullable(stoppedWhileRunning);
     }
 
     /** The service is stopping (see class comment). Package-private for tests, which simulate a shutdown. */
@@ -123,6 +138,8 @@ public class Inbox {
     /** Tests only: what a restarted service does, applying events again. */
     void resume() {
         stopping = false;
+        shuttingDown = false;
+        stoppedWhileRunning = null;
     }
 
     /** Parses the message and applies it once (see class comment). Returns whether it was applied now. */
@@ -488,7 +505,11 @@ public class Inbox {
         if (cause instanceof InboxStoppingException stoppingAlready) {
             return stoppingAlready;
         }
-        stop("a worker was interrupted or the datasource closed (" + cause.getClass().getSimpleName() + ")");
+        String why = "a worker was interrupted or the datasource closed (" + cause.getClass().getSimpleName() + ")";
+        if (!stopping) {
+            stoppedWhileRunning = why;
+        }
+        stop(why);
         LOG.infof("%s: %s not applied, the service is stopping; it comes again after the restart", consumer, what);
         return new InboxStoppingException(consumer + ": " + what + " held, the service is stopping", cause);
     }

@@ -84,9 +84,12 @@ class InboxShutdownTest {
         assertThat(applied(dataSource, held.subject())).isEmpty();
         assertThat(applied(dataSource, behind.subject())).isEmpty();
         assertNothingCommittedFrom(HeldListener.TOPIC, "kit-held", held);
+        // an inbox that holds everything while the service is not stopping: not alive, so the platform restarts it
+        assertThat(inboxLiveness()).as("the inbox's liveness check after an interrupt outside a shutdown").isEqualTo("DOWN");
 
         // the restart: the records come again (their offsets were not committed) and apply, once each, in order
         inbox.resume();
+        assertThat(inboxLiveness()).as("the inbox's liveness check after the restart").isEqualTo("UP");
         HeldListener.failure = HeldListener.Failure.NONE;
         EventProbe.sendAllRaw(HeldListener.TOPIC, List.of(Map.entry(run, held.toJson()), Map.entry(run, behind.toJson())));
         await(() -> applied(dataSource, behind.subject()), rows -> rows.size() == 1, PATIENCE, "the second event applied");
@@ -111,6 +114,7 @@ class InboxShutdownTest {
         HeldListener.gate.countDown();
 
         await(this::heldCount, n -> n >= heldBefore + 1, PATIENCE, "the batch held");
+        assertThat(inboxLiveness()).as("the inbox's liveness check while the service stops").isEqualTo("UP");
         for (Envelope event : events) {
             assertThat(applied(dataSource, event.subject())).isEmpty();
         }
@@ -190,5 +194,11 @@ class InboxShutdownTest {
 
     private static Envelope written(String subject, String value) {
         return Envelope.of(subject, new RegistryEvents.ResourceWritten(subject, "data_in", value, "device", Instant.now()));
+    }
+
+    /** The status of the inbox's own check in /q/health/live (other checks of the shared test app may be down). */
+    private static String inboxLiveness() {
+        return io.restassured.RestAssured.given().when().get("/q/health/live").then().extract()
+                .path("checks.find { it.name == 'inbox' }.status");
     }
 }
