@@ -8,7 +8,7 @@ KEEP=false
 
 usage() {
   cat <<USAGE
-Usage: deploy/bench/claims.sh [--claims N] [--connections C] [--duration S] [--keep] [--help]
+Usage: deploy/bench/claims.sh [--claims N] [--connections C] [--duration S] [--rates "R ..."] [--keep] [--help]
 
 With its own PostgreSQL (durable, a database per service), Kafka and token issuer on free ports,
 runs the PACKAGED registry and claim-service (both trusting the bench's issuer, which mints N user
@@ -23,6 +23,10 @@ decision (its ledger entry) to the registry's tags-changed event with the owner
 (deploy/bench/OwnerVisible.java: claim.ownership.v1 -> registry -> its outbox -> Kafka); the CPU
 claim-service, the registry, PostgreSQL and Kafka spent per claim during the run; RSS.
 wrk is a closed loop: C claims in flight at any time; the rate is what C connections get.
+--rates "300 400": then, for each rate, an open loop of S seconds at that many claims/s
+(deploy/bench/ClaimsAtRate.java: claim i is due at start + i/R whatever the answers before it, and
+its latency counts from when it was due), on codes and users of their own: the latency at a rate
+below, at and above what the closed loop reached.
 
 Targets (issue 11): 500 claims/s with p99 < 100 ms; claim -> registry shows the owner p99 < 500 ms.
 Prerequisites: ./mvnw -B -ntp install -DskipTests, wrk, curl, psql. ~5 min.
@@ -34,17 +38,24 @@ USAGE
 CLAIMS=15000
 CONNECTIONS=32
 DURATION=20
+RATES=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --claims) CLAIMS=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
+    --rates) RATES=$2; shift 2 ;;
     --keep) KEEP=true; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
+
+# the open loops' claims come after the closed loop's (13,000 lines: > 20 s at 600/s)
+OPEN=0
+for r in $RATES; do OPEN=$(( OPEN + r * DURATION )); done
+(( OPEN == 0 || CLAIMS >= 15000 + OPEN )) || CLAIMS=$(( 15000 + OPEN ))
 
 source "$REPO/deploy/bench/lib.sh"
 check_prerequisites registry claim -- wrk
@@ -83,7 +94,8 @@ RSS_BEFORE="claim $(rss_mb "${SVC_PID[claim]}") MB, registry $(rss_mb "${SVC_PID
 
 # "token TAB code" per line: the last 2,000 for the warm-up, the rest for the run
 paste <(cut -f2 "$WORK/infra/users.txt") <(cut -f1 "$WORK/codes.txt") >"$WORK/claims.txt"
-tail -2000 "$WORK/claims.txt" >"$WORK/warm.txt"; head -n $(( CLAIMS - 2000 )) "$WORK/claims.txt" >"$WORK/run.txt"
+tail -2000 "$WORK/claims.txt" >"$WORK/warm.txt"; head -n $(( CLAIMS - 2000 - OPEN )) "$WORK/claims.txt" >"$WORK/run.txt"
+head -n $(( CLAIMS - 2000 )) "$WORK/claims.txt" | tail -n "$OPEN" >"$WORK/open.txt"
 say "warm-up: 5 s"
 say "  $(wrk -t2 -c8 -d5s --timeout 10s -s "$BENCH/claims.lua" "$(url_of claim)" -- "$WORK/warm.txt" 2 | grep '^RESULT')"
 sleep 2
@@ -99,6 +111,18 @@ OK=$(echo "$RESULT" | sed -n 's/.* ok=\([0-9]*\).*/\1/p')
 per_claim() { echo "scale=2; 1000 * (${CPU1[$1]} - ${CPU0[$1]}) / $OK" | bc; } # CPU ms per claim answered
 CPU_PER_CLAIM="claim-service $(per_claim 0), registry $(per_claim 1), PostgreSQL $(per_claim 2), Kafka $(per_claim 3)"
 RSS_AFTER="claim $(rss_mb "${SVC_PID[claim]}") MB, registry $(rss_mb "${SVC_PID[registry]}") MB"
+OPEN_RESULTS=""
+first=1
+for r in $RATES; do
+  n=$(( r * DURATION ))
+  tail -n +"$first" "$WORK/open.txt" | head -n "$n" >"$WORK/open-$r.txt"; first=$(( first + n ))
+  sleep 2
+  say "open loop: $r claims/s for ${DURATION}s"
+  before=$(load)
+  line=$(java "$BENCH/ClaimsAtRate.java" "$(url_of claim)" "$WORK/open-$r.txt" "$r" "$DURATION" | grep '^RESULT')
+  say "$line"
+  OPEN_RESULTS+="  open loop at $r/s: ${line#RESULT } load \"$before\" -> \"$(load)\""$'\n'
+done
 psql -qtA -F $'\t' "$PG/claim" -c "SELECT identity, user_id, (extract(epoch FROM recorded_at) * 1000)::bigint FROM ownership_ledger WHERE action = 'claimed'" >"$WORK/ledger.txt"
 say "claims in claim-service's ledger: $(grep -c . "$WORK/ledger.txt"); reading registry.device.v1"
 VISIBLE=$(java -cp "$CP" "$BENCH/OwnerVisible.java" "$KAFKA_BOOTSTRAP" "$WORK/ledger.txt" 2>"$WORK/owner-visible.log" | grep '^RESULT')
@@ -110,7 +134,7 @@ RESULT claims $(date -u +%Y-%m-%dT%H:%MZ) $(measured registry claim) | $(machine
   imports (POST /api/devices/import):
 ${IMPORTS}  claim-service projection complete ${PROJECTION_S}s after the last import
   claims (wrk -t2 -c$CONNECTIONS -d${DURATION}s): ${RESULT#RESULT } load "$BEFORE" -> "$AFTER"
-  CPU ms per claim during the run (the registry's and PostgreSQL's include applying the owners meanwhile): $CPU_PER_CLAIM
+${OPEN_RESULTS}  CPU ms per claim during the run (the registry's and PostgreSQL's include applying the owners meanwhile): $CPU_PER_CLAIM
   ${VISIBLE#RESULT }
   claims in claim-service's ledger: $(grep -c . "$WORK/ledger.txt"); devices with an owner in the registry: $owners
   RSS before: $RSS_BEFORE; after: $RSS_AFTER
