@@ -23,7 +23,7 @@ decision (its ledger entry) to the registry's tags-changed event with the owner
 (deploy/bench/OwnerVisible.java: claim.ownership.v1 -> registry -> its outbox -> Kafka); the CPU
 claim-service, the registry, PostgreSQL and Kafka spent per claim during the run; RSS.
 wrk is a closed loop: C claims in flight at any time; the rate is what C connections get.
---rates "300 400": then, for each rate, an open loop of S seconds at that many claims/s
+--rates "300 400": then (after 5 s at 100/s, not reported) for each rate an open loop of S seconds at that many claims/s
 (deploy/bench/ClaimsAtRate.java: claim i is due at start + i/R whatever the answers before it, and
 its latency counts from when it was due), on codes and users of their own: the latency at a rate
 below, at and above what the closed loop reached.
@@ -55,6 +55,7 @@ done
 # the open loops' claims come after the closed loop's (13,000 lines: > 20 s at 600/s)
 OPEN=0
 for r in $RATES; do OPEN=$(( OPEN + r * DURATION )); done
+(( OPEN == 0 )) || OPEN=$(( OPEN + 500 )) # ClaimsAtRate's warm-up: 5 s at 100/s
 (( OPEN == 0 || CLAIMS >= 15000 + OPEN )) || CLAIMS=$(( 15000 + OPEN ))
 
 source "$REPO/deploy/bench/lib.sh"
@@ -95,7 +96,7 @@ RSS_BEFORE="claim $(rss_mb "${SVC_PID[claim]}") MB, registry $(rss_mb "${SVC_PID
 # "token TAB code" per line: the last 2,000 for the warm-up, the rest for the run
 paste <(cut -f2 "$WORK/infra/users.txt") <(cut -f1 "$WORK/codes.txt") >"$WORK/claims.txt"
 tail -2000 "$WORK/claims.txt" >"$WORK/warm.txt"; head -n $(( CLAIMS - 2000 - OPEN )) "$WORK/claims.txt" >"$WORK/run.txt"
-head -n $(( CLAIMS - 2000 )) "$WORK/claims.txt" | tail -n "$OPEN" >"$WORK/open.txt"
+sed -n "$(( CLAIMS - 2000 - OPEN + 1 )),$(( CLAIMS - 2000 ))p" "$WORK/claims.txt" >"$WORK/open.txt"
 say "warm-up: 5 s"
 say "  $(wrk -t2 -c8 -d5s --timeout 10s -s "$BENCH/claims.lua" "$(url_of claim)" -- "$WORK/warm.txt" 2 | grep '^RESULT')"
 sleep 2
@@ -112,17 +113,17 @@ per_claim() { echo "scale=2; 1000 * (${CPU1[$1]} - ${CPU0[$1]}) / $OK" | bc; } #
 CPU_PER_CLAIM="claim-service $(per_claim 0), registry $(per_claim 1), PostgreSQL $(per_claim 2), Kafka $(per_claim 3)"
 RSS_AFTER="claim $(rss_mb "${SVC_PID[claim]}") MB, registry $(rss_mb "${SVC_PID[registry]}") MB"
 OPEN_RESULTS=""
-first=1
-for r in $RATES; do
-  n=$(( r * DURATION ))
-  tail -n +"$first" "$WORK/open.txt" | head -n "$n" >"$WORK/open-$r.txt"; first=$(( first + n ))
+if [[ -n "$RATES" ]]; then
   sleep 2
-  say "open loop: $r claims/s for ${DURATION}s"
+  say "open loops: $RATES claims/s, ${DURATION}s each (after 5 s at 100/s, not reported)"
   before=$(load)
-  line=$(java "$BENCH/ClaimsAtRate.java" "$(url_of claim)" "$WORK/open-$r.txt" "$r" "$DURATION" | grep '^RESULT')
-  say "$line"
-  OPEN_RESULTS+="  open loop at $r/s: ${line#RESULT } load \"$before\" -> \"$(load)\""$'\n'
-done
+  # shellcheck disable=SC2086
+  while read -r line; do
+    say "$line"
+    OPEN_RESULTS+="  open loop: ${line#RESULT } load \"$before\" -> \"$(load)\""$'\n'
+    before=$(load)
+  done < <(java "$BENCH/ClaimsAtRate.java" "$(url_of claim)" "$WORK/open.txt" "$DURATION" $RATES | grep '^RESULT')
+fi
 psql -qtA -F $'\t' "$PG/claim" -c "SELECT identity, user_id, (extract(epoch FROM recorded_at) * 1000)::bigint FROM ownership_ledger WHERE action = 'claimed'" >"$WORK/ledger.txt"
 say "claims in claim-service's ledger: $(grep -c . "$WORK/ledger.txt"); reading registry.device.v1"
 VISIBLE=$(java -cp "$CP" "$BENCH/OwnerVisible.java" "$KAFKA_BOOTSTRAP" "$WORK/ledger.txt" 2>"$WORK/owner-visible.log" | grep '^RESULT')
