@@ -2,12 +2,15 @@ package io.everycloud.claim.claiming;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
 import io.everycloud.claim.code.ClaimCode;
+import io.everycloud.claim.device.DeviceRepository;
 import io.everycloud.claim.ownership.OwnershipService;
 import io.everycloud.kit.problem.ProblemException;
 
@@ -29,26 +32,25 @@ public class ClaimService {
 
     @Transactional(dontRollbackOn = ProblemException.class)
     public List<String> claim(UUID userId, String code, String address) {
-        String normalized = validCode(code);
-        ClaimRateLimiter.Attempt attempt = limiter.attempt(userId, address);
-        try {
-            // the code is looked up in the statement that locks and checks the attempt's counters
-            return ownership.claimByCode(userId, normalized, lookup -> limiter.check(attempt, lookup));
-        } catch (ProblemException refused) {
-            if (!ClaimRateLimiter.isLimitReached(refused)) {
-                limiter.countFailure(attempt);
-            }
-            throw refused;
-        }
+        return limited(userId, code, address, (normalized, lookups) -> ownership.claimByCode(userId, normalized, lookups));
     }
 
     @Transactional(dontRollbackOn = ProblemException.class)
     public OwnershipService.Preview preview(UUID userId, String code, String address) {
+        return limited(userId, code, address, (normalized, lookups) -> ownership.preview(userId, normalized, lookups));
+    }
+
+    /**
+     * A decision on a code behind the attempt limits, in the caller's transaction: the code is looked
+     * up in the statement that locks and checks the attempt's counters, and a refusal other than the
+     * limit itself counts one more failure.
+     */
+    private <T> T limited(UUID userId, String code, String address,
+            BiFunction<String, Function<DeviceRepository.CodeQuery, DeviceRepository.CodeLookup>, T> decision) {
         String normalized = validCode(code);
         ClaimRateLimiter.Attempt attempt = limiter.attempt(userId, address);
         try {
-            // the code is looked up in the statement that locks and checks the attempt's counters
-            return ownership.preview(userId, normalized, lookup -> limiter.check(attempt, lookup));
+            return decision.apply(normalized, lookup -> limiter.check(attempt, lookup));
         } catch (ProblemException refused) {
             if (!ClaimRateLimiter.isLimitReached(refused)) {
                 limiter.countFailure(attempt);

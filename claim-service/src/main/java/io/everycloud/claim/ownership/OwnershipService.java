@@ -178,13 +178,7 @@ public class OwnershipService {
             }
             return;
         }
-        if (device.get().isOwned()) {
-            LOG.infof("device %s already has an owner; the claim by email is not applied (seed: only without owner)", identity);
-            count(OWNED);
-            return;
-        }
-        claim(device.get(), userId, defaultApps.of(userId), ClaimEvents.BY_DEVICE_EMAIL, ACTOR_DEVICE, now);
-        count(CLAIMED);
+        claimByEmailUnlessOwned(device.get(), userId, now);
     }
 
     /**
@@ -204,14 +198,21 @@ public class OwnershipService {
             LOG.infof("device %s arrived after its claim by email for user %s (%s) expired; not applied", device.identity(), userId,
                     parked.get().requestedAt());
             count(EXPIRED);
-        } else if (device.isOwned()) {
-            LOG.infof("device %s arrived with an owner; the claim by email waiting for it (user %s) is not applied "
-                    + "(seed: only without owner)", device.identity(), userId);
-            count(OWNED);
         } else {
-            claim(device, userId, defaultApps.of(userId), ClaimEvents.BY_DEVICE_EMAIL, ACTOR_DEVICE, now);
-            count(CLAIMED);
+            claimByEmailUnlessOwned(device, userId, now);
         }
+    }
+
+    /** The seed's rule for a claim by email, now or parked: the user becomes the owner of a device without one. */
+    private void claimByEmailUnlessOwned(DeviceState device, UUID userId, Instant now) {
+        if (device.isOwned()) {
+            LOG.infof("device %s already has an owner; the claim by email of user %s is not applied (seed: only without owner)",
+                    device.identity(), userId);
+            count(OWNED);
+            return;
+        }
+        claim(device, userId, defaultApps.of(userId), ClaimEvents.BY_DEVICE_EMAIL, ACTOR_DEVICE, now);
+        count(CLAIMED);
     }
 
     /** A device deleted in the registry takes a claim by email that waits for it along. */

@@ -56,6 +56,11 @@ public class AppliedListener {
                         new SQLException("An I/O error occurred while sending to the backend.", "08006"));
             }
         }
+        record(dataSource, envelope);
+    }
+
+    /** Writes the event's effect, a row of {@code applied} (the test app's listeners share it). */
+    public static void record(AgroalDataSource dataSource, Envelope envelope) {
         RegistryEvents.ResourceWritten written = envelope.dataAs(RegistryEvents.ResourceWritten.class);
         try (Connection c = dataSource.getConnection();
                 PreparedStatement insert = c.prepareStatement("INSERT INTO applied (event_id, subject, value) VALUES (?, ?, ?)")) {

@@ -1,7 +1,5 @@
 package io.everycloud.kit.testapp;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.UUID;
@@ -19,7 +17,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.agroal.api.AgroalDataSource;
 import io.everycloud.events.Envelope;
-import io.everycloud.events.RegistryEvents;
 import io.everycloud.kit.inbox.Inbox;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -94,15 +91,6 @@ public class HeldListener {
             case NONE -> {
             }
         }
-        RegistryEvents.ResourceWritten written = envelope.dataAs(RegistryEvents.ResourceWritten.class);
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement insert = c.prepareStatement("INSERT INTO applied (event_id, subject, value) VALUES (?, ?, ?)")) {
-            insert.setObject(1, envelope.id());
-            insert.setString(2, envelope.subject());
-            insert.setString(3, written.value());
-            insert.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        AppliedListener.record(dataSource, envelope);
     }
 }
