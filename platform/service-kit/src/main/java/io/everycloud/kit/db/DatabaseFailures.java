@@ -7,6 +7,8 @@ import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Set;
 
+import io.everycloud.kit.problem.Causes;
+
 /**
  * The one answer to "is this failure the database being unavailable?", shared by the HTTP error
  * mapping (such a failure answers 503, not 500) and the inbox (such an event is retried until the
@@ -43,14 +45,8 @@ public final class DatabaseFailures {
      * worker).
      */
     public static boolean isPoolClosed(Throwable failure) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof SQLException && t.getMessage() != null
-                    && t.getMessage().toLowerCase(Locale.ROOT).contains("pool is closed")) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(failure, t -> t instanceof SQLException && t.getMessage() != null
+                && t.getMessage().toLowerCase(Locale.ROOT).contains("pool is closed"));
     }
 
     private static boolean isUnavailable(Throwable failure, Set<Throwable> seen) {

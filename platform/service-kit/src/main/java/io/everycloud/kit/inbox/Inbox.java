@@ -5,9 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -30,6 +28,7 @@ import io.everycloud.events.Envelope;
 import io.everycloud.events.MalformedEventException;
 import io.everycloud.kit.config.EveryCloudConfig;
 import io.everycloud.kit.db.DatabaseFailures;
+import io.everycloud.kit.problem.Causes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -478,17 +477,7 @@ public class Inbox {
      */
     private boolean cutShort(RuntimeException failure) {
         return stopping || Thread.currentThread().isInterrupted() || InboxStoppingException.isStopping(failure)
-                || causedByInterrupt(failure) || DatabaseFailures.isPoolClosed(failure);
-    }
-
-    private static boolean causedByInterrupt(Throwable failure) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof InterruptedException) {
-                return true;
-            }
-        }
-        return false;
+                || Causes.any(failure, InterruptedException.class::isInstance) || DatabaseFailures.isPoolClosed(failure);
     }
 
     private void refuseWhileStopping() {

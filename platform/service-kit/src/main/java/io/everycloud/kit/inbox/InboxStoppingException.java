@@ -1,8 +1,6 @@
 package io.everycloud.kit.inbox;
 
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
+import io.everycloud.kit.problem.Causes;
 
 /**
  * The service is stopping and the inbox did not apply the event (or the batch): nothing of it was
@@ -18,12 +16,6 @@ public class InboxStoppingException extends RuntimeException {
 
     /** Whether {@code failure}, or one of its causes, is the inbox refusing because the service stops. */
     public static boolean isStopping(Throwable failure) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof InboxStoppingException) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(failure, InboxStoppingException.class::isInstance);
     }
 }
