@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,6 +43,23 @@ public class DeviceRepository {
     /** The device, its row locked until the transaction ends. */
     public Optional<DeviceState> lock(String identity) {
         return query("SELECT " + COLUMNS + " FROM device WHERE identity = ? FOR UPDATE", identity).stream().findFirst();
+    }
+
+    /**
+     * The devices found among the identities, by identity, their rows locked until the transaction
+     * ends: one statement, locks taken in identity order (the order claims lock in, so the two queue
+     * instead of deadlocking).
+     */
+    public Map<String, DeviceState> lockAll(Collection<String> identities) {
+        Map<String, DeviceState> byIdentity = new LinkedHashMap<>();
+        if (identities.isEmpty()) {
+            return byIdentity;
+        }
+        for (DeviceState device : query("SELECT " + COLUMNS + " FROM device WHERE identity = ANY(?) ORDER BY identity FOR UPDATE",
+                identities.toArray(String[]::new))) {
+            byIdentity.put(device.identity(), device);
+        }
+        return byIdentity;
     }
 
     /** The devices one user owns here, locked. */
@@ -127,6 +145,18 @@ public class DeviceRepository {
      * tag snapshot that keeps the codes, such as the registry's echo of an owner, is one statement).
      */
     public void save(DeviceState device, boolean codesChanged) {
+        saveAll(List.of(device), codesChanged ? Set.of(device.identity()) : Set.of());
+    }
+
+    /**
+     * Writes the whole state of each device, in one round trip for the devices (a batch of the same
+     * statement) and, for the devices in {@code codesChanged}, one more to drop their claim-code
+     * rows and one to write them again (only those among {@code states}).
+     */
+    public void saveAll(Collection<DeviceState> states, Set<String> codesChanged) {
+        if (states.isEmpty()) {
+            return;
+        }
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement s = c.prepareStatement("""
                     INSERT INTO device (identity, claim_codes, expires_at, users, apps, transfer_open, pending_users, pending_since, updated_at)
@@ -134,35 +164,44 @@ public class DeviceRepository {
                     ON CONFLICT (identity) DO UPDATE SET claim_codes = EXCLUDED.claim_codes, expires_at = EXCLUDED.expires_at,
                         users = EXCLUDED.users, apps = EXCLUDED.apps, transfer_open = EXCLUDED.transfer_open,
                         pending_users = EXCLUDED.pending_users, pending_since = EXCLUDED.pending_since, updated_at = now()""")) {
-                s.setString(1, device.identity());
-                s.setArray(2, c.createArrayOf("text", device.claimCodes().toArray()));
-                s.setTimestamp(3, timestamp(device.expiresAt()));
-                s.setArray(4, c.createArrayOf("uuid", device.users().toArray()));
-                s.setArray(5, c.createArrayOf("text", device.apps().toArray()));
-                s.setBoolean(6, device.transferOpen());
-                s.setArray(7, device.pendingUsers() == null ? null : c.createArrayOf("uuid", device.pendingUsers().toArray()));
-                s.setTimestamp(8, timestamp(device.pendingSince()));
-                s.executeUpdate();
-            }
-            if (!codesChanged) {
-                return;
-            }
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM claim_code WHERE identity = ?")) {
-                s.setString(1, device.identity());
-                s.executeUpdate();
-            }
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO claim_code (code_hash, identity, code) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
-                for (String code : device.claimCodes()) {
-                    s.setBytes(1, ClaimCode.hash(code));
-                    s.setString(2, device.identity());
-                    s.setString(3, code);
+                for (DeviceState device : states) {
+                    s.setString(1, device.identity());
+                    s.setArray(2, c.createArrayOf("text", device.claimCodes().toArray()));
+                    s.setTimestamp(3, timestamp(device.expiresAt()));
+                    s.setArray(4, c.createArrayOf("uuid", device.users().toArray()));
+                    s.setArray(5, c.createArrayOf("text", device.apps().toArray()));
+                    s.setBoolean(6, device.transferOpen());
+                    s.setArray(7, device.pendingUsers() == null ? null : c.createArrayOf("uuid", device.pendingUsers().toArray()));
+                    s.setTimestamp(8, timestamp(device.pendingSince()));
                     s.addBatch();
                 }
                 s.executeBatch();
             }
+            List<String> recoded = states.stream().map(DeviceState::identity).filter(codesChanged::contains).toList();
+            if (recoded.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM claim_code WHERE identity = ANY(?)")) {
+                s.setArray(1, c.createArrayOf("text", recoded.toArray()));
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO claim_code (code_hash, identity, code) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+                for (DeviceState device : states) {
+                    if (!codesChanged.contains(device.identity())) {
+                        continue;
+                    }
+                    for (String code : device.claimCodes()) {
+                        s.setBytes(1, ClaimCode.hash(code));
+                        s.setString(2, device.identity());
+                        s.setString(3, code);
+                        s.addBatch();
+                    }
+                }
+                s.executeBatch();
+            }
         } catch (SQLException e) {
-            throw new IllegalStateException("could not save device " + device.identity(), e);
+            throw new IllegalStateException("could not save devices", e);
         }
     }
 

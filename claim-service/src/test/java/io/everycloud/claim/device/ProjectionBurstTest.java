@@ -1,6 +1,9 @@
 package io.everycloud.claim.device;
 
+import static io.everycloud.claim.Fixtures.asUser;
+import static io.everycloud.claim.Fixtures.claimBody;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +24,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * The projection takes the registry's events a poll at a time (one transaction per poll): a burst
  * as an import or a claim campaign sends it, with a device's later events and a record that is
- * not an event in the middle.
+ * not an event in the middle; the owner echoes of a claim campaign mixed with the OEM's changes.
  */
 @QuarkusTest
 class ProjectionBurstTest {
@@ -61,6 +64,61 @@ class ProjectionBurstTest {
         List<String> deadLettered = EventProbe.records(Topics.REGISTRY_DEVICE + ".dlq").stream()
                 .filter(r -> r.value().contains(run)).map(ConsumerRecord::value).toList();
         assertThat(deadLettered).as("only the unreadable record of the burst is dead-lettered").containsExactly(poison);
+    }
+
+    @Test
+    void aBurstOfOwnerEchoesKeepsAnnouncedOwnersUntilEchoedAndThenFollowsTheRegistry() {
+        String reset = Fixtures.identity("echo-reset");
+        String stale = Fixtures.identity("echo-stale");
+        String recoded = Fixtures.identity("echo-recoded");
+        String fresh = Fixtures.identity("echo-new");
+        String resetCode = claimed(reset);
+        String staleCode = claimed(stale);
+        String recodedCode = claimed(recoded);
+        UUID resetOwner = Fixtures.device(reset).orElseThrow().users().get(0);
+        UUID recodedOwner = Fixtures.device(recoded).orElseThrow().users().get(0);
+        UUID freshOwner = UUID.randomUUID();
+        String newCode = Fixtures.code();
+        Instant marker = Instant.ofEpochSecond(Instant.now().plusSeconds(86_400).getEpochSecond());
+
+        EventProbe.sendAllRaw(Topics.REGISTRY_DEVICE, List.of(
+                // a snapshot from before the registry applied the claim, its echo, then the OEM's reset
+                record(Envelope.of(reset, new RegistryEvents.DeviceTagsChanged(reset, Fixtures.tags(resetCode, null)))),
+                record(Envelope.of(reset, new RegistryEvents.DeviceTagsChanged(reset, Fixtures.tags(resetCode, null, resetOwner)))),
+                record(Envelope.of(reset, new RegistryEvents.DeviceTagsChanged(reset, Fixtures.tags(resetCode, null)))),
+                // snapshots without the announced owner, before any echo: the owner stays
+                record(Envelope.of(stale, new RegistryEvents.DeviceTagsChanged(stale, Fixtures.tags(staleCode, null)))),
+                record(Envelope.of(stale, new RegistryEvents.DeviceTagsChanged(stale, Fixtures.tags(staleCode, marker)))),
+                // the echo, then a new claim code on the owned device: a transfer opens
+                record(Envelope.of(recoded, new RegistryEvents.DeviceTagsChanged(recoded, Fixtures.tags(recodedCode, null, recodedOwner)))),
+                record(Envelope.of(recoded, new RegistryEvents.DeviceTagsChanged(recoded, Fixtures.tags(newCode, null, recodedOwner)))),
+                // a device new here, and its owner in the same burst
+                record(Envelope.of(fresh, new RegistryEvents.DeviceProvisioned(fresh, Fixtures.tags(null, null), Instant.now()))),
+                record(Envelope.of(fresh, new RegistryEvents.DeviceTagsChanged(fresh, Fixtures.tags(null, null, freshOwner))))));
+
+        Fixtures.awaitDevice(reset, device -> !device.isOwned());
+        Fixtures.awaitDevice(stale, device -> marker.equals(device.expiresAt()));
+        Fixtures.awaitDevice(recoded, DeviceState::transferOpen);
+        assertThat(Fixtures.awaitDevice(fresh, DeviceState::isOwned).users()).containsExactly(freshOwner);
+
+        asUser(UUID.randomUUID()).contentType("application/json").body(claimBody(resetCode)).post("/api/claims")
+                .then().statusCode(200).body("devices", contains(reset));
+        asUser(UUID.randomUUID()).contentType("application/json").body(claimBody(staleCode)).post("/api/claims")
+                .then().statusCode(409);
+        asUser(UUID.randomUUID()).contentType("application/json").body(claimBody(recodedCode)).post("/api/claims")
+                .then().statusCode(404);
+        UUID newOwner = UUID.randomUUID();
+        asUser(newOwner).contentType("application/json").body(claimBody(newCode)).post("/api/claims")
+                .then().statusCode(200).body("devices", contains(recoded));
+        assertThat(Fixtures.device(recoded).orElseThrow().users()).containsExactly(newOwner);
+    }
+
+    /** A provisioned device claimed through the API by a user of its own; returns its claim code. */
+    private static String claimed(String identity) {
+        String code = Fixtures.code();
+        Fixtures.provision(identity, Fixtures.tags(code, null));
+        asUser(UUID.randomUUID()).contentType("application/json").body(claimBody(code)).post("/api/claims").then().statusCode(200);
+        return code;
     }
 
     private static Map.Entry<String, String> record(Envelope envelope) {
