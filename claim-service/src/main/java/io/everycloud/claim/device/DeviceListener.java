@@ -1,6 +1,7 @@
 package io.everycloud.claim.device;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,14 +69,16 @@ public class DeviceListener {
 
     /** Applies the events in order, with the same outcome as applying them one by one (see the class comment). */
     void applyAll(List<Envelope> events) {
+        List<Snapshot> snapshots = new ArrayList<>(events.size());
         Set<String> snapshotted = new TreeSet<>();
         for (Envelope envelope : events) {
             Snapshot snapshot = Snapshot.of(envelope);
+            snapshots.add(snapshot);
             if (snapshot != null) {
                 snapshotted.add(snapshot.identity());
             }
         }
-        new Pass(devices.lockAll(snapshotted)).apply(events);
+        new Pass(devices.lockAll(snapshotted)).apply(events, snapshots);
     }
 
     /** A device's full tag set, from a provisioned or tags-changed event; null for other events. */
@@ -108,9 +111,11 @@ public class DeviceListener {
             this.known = locked;
         }
 
-        void apply(List<Envelope> events) {
-            for (Envelope envelope : events) {
-                Snapshot snapshot = Snapshot.of(envelope);
+        /** {@code snapshots}: each event's snapshot, or null (read once, in {@link DeviceListener#applyAll}). */
+        void apply(List<Envelope> events, List<Snapshot> snapshots) {
+            for (int i = 0; i < events.size(); i++) {
+                Envelope envelope = events.get(i);
+                Snapshot snapshot = snapshots.get(i);
                 if (snapshot != null) {
                     applyTags(snapshot.identity(), snapshot.tags());
                 } else if (envelope.is(RegistryEvents.DeviceDeleted.class)) {
