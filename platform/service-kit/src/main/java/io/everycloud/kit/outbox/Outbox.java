@@ -3,6 +3,10 @@ package io.everycloud.kit.outbox;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,6 +27,8 @@ import io.everycloud.events.Envelope;
 public class Outbox {
 
     private static final String WAKE_KEY = Outbox.class.getName() + ".wake";
+    /** Rows of one INSERT of {@link #publishAll} (4 parameters each, far below PostgreSQL's 32,767). */
+    private static final int MAX_ROWS_PER_INSERT = 500;
 
     @Inject
     AgroalDataSource dataSource;
@@ -55,6 +61,74 @@ public class Outbox {
         } catch (SQLException e) {
             throw new IllegalStateException("could not write the outbox", e);
         }
+        wakeAfterCommit();
+    }
+
+    /**
+     * Publishes many envelopes, each to its type's topic keyed by its subject, in one statement:
+     * the events of one topic share one row ({@link PackedEvents}) that the relay sends as one
+     * Kafka record per event, in this order. For a transaction that announces many events at
+     * once; joins the caller's transaction.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void publishAll(List<Envelope> envelopes) {
+        if (envelopes.isEmpty()) {
+            return;
+        }
+        Map<String, List<Envelope>> byTopic = new LinkedHashMap<>();
+        for (Envelope envelope : envelopes) {
+            byTopic.computeIfAbsent(envelope.topic(), t -> new ArrayList<>()).add(envelope);
+        }
+        List<Object> ids = new ArrayList<>();
+        List<String> topics = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        List<String> payloads = new ArrayList<>();
+        for (Map.Entry<String, List<Envelope>> topic : byTopic.entrySet()) {
+            List<PackedEvents.Event> events = new ArrayList<>(topic.getValue().size());
+            for (Envelope envelope : topic.getValue()) {
+                events.add(new PackedEvents.Event(envelope.subject(), envelope.toJson()));
+            }
+            if (PackedEvents.packable(events)) {
+                // the row takes its first event's id (event_id is unique; every event id is)
+                ids.add(topic.getValue().get(0).id());
+                topics.add(topic.getKey());
+                keys.add(PackedEvents.keys(events));
+                payloads.add(PackedEvents.payload(events));
+            } else {
+                for (int i = 0; i < events.size(); i++) {
+                    ids.add(topic.getValue().get(i).id());
+                    topics.add(topic.getKey());
+                    keys.add(events.get(i).key());
+                    payloads.add(events.get(i).payload());
+                }
+            }
+        }
+        // a VALUES list, not arrays: a text[] parameter would escape every quote of the events' JSON;
+        // rows are inserted (and numbered by the relay's id) in the order listed
+        try (Connection c = dataSource.getConnection()) {
+            for (int from = 0; from < ids.size(); from += MAX_ROWS_PER_INSERT) {
+                int n = Math.min(MAX_ROWS_PER_INSERT, ids.size() - from);
+                StringBuilder sql = new StringBuilder("INSERT INTO outbox (event_id, topic, message_key, payload, created_at) VALUES ");
+                for (int i = 0; i < n; i++) {
+                    sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, clock_timestamp())");
+                }
+                try (PreparedStatement insert = c.prepareStatement(sql.toString())) {
+                    for (int i = 0; i < n; i++) {
+                        insert.setObject(4 * i + 1, ids.get(from + i));
+                        insert.setString(4 * i + 2, topics.get(from + i));
+                        insert.setString(4 * i + 3, keys.get(from + i));
+                        insert.setString(4 * i + 4, payloads.get(from + i));
+                    }
+                    insert.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not write the outbox", e);
+        }
+        wakeAfterCommit();
+    }
+
+    private void wakeAfterCommit() {
         if (transactions.getResource(WAKE_KEY) == null) {
             transactions.putResource(WAKE_KEY, Boolean.TRUE);
             transactions.registerInterposedSynchronization(new Synchronization() {

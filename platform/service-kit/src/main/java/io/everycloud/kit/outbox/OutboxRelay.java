@@ -41,7 +41,8 @@ import io.quarkus.runtime.StartupEvent;
  * {@code acks=all}, then marks them sent. Woken by every commit that wrote the outbox, and by a
  * slow safety poll. While Kafka is unreachable it backs off and keeps the rows; a crash between
  * sending and marking sends them again (consumers' inboxes drop the duplicates). Replicas of a
- * service take turns through a PostgreSQL advisory lock, so only one relays at a time.
+ * service take turns through a PostgreSQL advisory lock, so only one relays at a time. A row
+ * packed by {@link Outbox#publishAll} is sent as one record per event and marked once.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -82,7 +83,7 @@ public class OutboxRelay {
         sent = meters.counter("everycloud.outbox.sent");
         failures = meters.counter("everycloud.outbox.send.failures");
         Gauge.builder("everycloud.outbox.pending", this, r -> r.stats().pending())
-                .description("outbox rows not yet sent to Kafka").register(meters);
+                .description("outbox events not yet sent to Kafka").register(meters);
         Gauge.builder("everycloud.outbox.oldest.pending.age.seconds", this, r -> r.stats().oldestAgeSeconds())
                 .description("age of the oldest unsent outbox row").register(meters);
         if (!config.outbox().enabled()) {
@@ -149,7 +150,7 @@ public class OutboxRelay {
         return false;
     }
 
-    /** Sends one batch; returns how many rows were relayed. */
+    /** Sends one batch; returns how many events were relayed. */
     int relayBatch() throws SQLException, InterruptedException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -166,15 +167,22 @@ public class OutboxRelay {
                 List<Long> delivered = send(rows);
                 if (crashAfterNextSend) {
                     crashAfterNextSend = false;
-                    throw new IllegalStateException("simulated crash after sending " + delivered.size() + " events");
+                    throw new IllegalStateException("simulated crash after sending " + delivered.size() + " rows");
                 }
                 markSent(connection, delivered);
                 connection.commit();
-                sent.increment(delivered.size());
-                if (delivered.size() < rows.size()) {
-                    throw new KafkaSendException((rows.size() - delivered.size()) + " events not acknowledged by Kafka");
+                int events = 0;
+                int sentEvents = 0;
+                Set<Long> deliveredIds = new HashSet<>(delivered);
+                for (Row row : rows) {
+                    events += row.events.size();
+                    sentEvents += deliveredIds.contains(row.id) ? row.events.size() : 0;
                 }
-                return rows.size();
+                sent.increment(sentEvents);
+                if (delivered.size() < rows.size()) {
+                    throw new KafkaSendException((events - sentEvents) + " events not acknowledged by Kafka");
+                }
+                return events;
             } catch (SQLException | RuntimeException | InterruptedException e) {
                 connection.rollback();
                 throw e;
@@ -191,29 +199,45 @@ public class OutboxRelay {
         }
     }
 
+    /** Pending rows in id order, up to {@code batchSize} events (a packed row counts its events; at least one row). */
     private List<Row> pending(Connection connection) throws SQLException {
+        int limit = config.outbox().batchSize();
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT id, topic, message_key, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?")) {
-            select.setInt(1, config.outbox().batchSize());
+            select.setInt(1, limit);
+            // rows come in pages, so packed rows beyond the limit are not all read
+            select.setFetchSize(Math.min(limit, 50));
             List<Row> rows = new ArrayList<>();
+            int events = 0;
             try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                while (events < limit && rs.next()) {
+                    Row row = new Row(rs.getLong(1), rs.getString(2),
+                            PackedEvents.unpack(rs.getString(3), rs.getString(4)));
+                    rows.add(row);
+                    events += row.events.size();
                 }
             }
             return rows;
         }
     }
 
-    /** Sends every row and returns the ids Kafka acknowledged, keeping per-key order: after a key fails, its later rows wait. */
+    /**
+     * Sends every row's events and returns the ids of the rows Kafka acknowledged entirely, keeping
+     * per-key order: after a key fails, its later events wait (a packed row that failed in part
+     * is sent again whole; consumers' inboxes drop the duplicates).
+     */
     private List<Long> send(List<Row> rows) throws InterruptedException {
         KafkaProducer<String, String> kafka = producer();
-        List<Future<?>> futures = new ArrayList<>(rows.size());
+        List<List<Future<?>>> futures = new ArrayList<>(rows.size());
         try {
             // Fails fast (max.block.ms) when the broker is away, instead of blocking once per row.
             rows.stream().map(Row::topic).distinct().forEach(kafka::partitionsFor);
             for (Row row : rows) {
-                futures.add(kafka.send(new ProducerRecord<>(row.topic, row.key, row.payload)));
+                List<Future<?>> sends = new ArrayList<>(row.events.size());
+                for (PackedEvents.Event event : row.events) {
+                    sends.add(kafka.send(new ProducerRecord<>(row.topic, event.key(), event.payload())));
+                }
+                futures.add(sends);
             }
         } catch (RuntimeException e) {
             throw new KafkaSendException("Kafka unreachable: " + e.getMessage());
@@ -223,17 +247,26 @@ public class OutboxRelay {
         Set<String> failedKeys = new HashSet<>();
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
-            try {
-                futures.get(i).get(30, TimeUnit.SECONDS);
-                if (!failedKeys.contains(row.topic + '\0' + row.key)) {
-                    delivered.add(row.id);
+            boolean acknowledged = true;
+            for (int j = 0; j < row.events.size(); j++) {
+                try {
+                    futures.get(i).get(j).get(30, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    acknowledged = false;
                 }
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                failedKeys.add(row.topic + '\0' + row.key);
+            }
+            boolean blocked = false;
+            for (PackedEvents.Event event : row.events) {
+                blocked |= failedKeys.contains(row.topic + '\0' + event.key());
+            }
+            if (acknowledged && !blocked) {
+                delivered.add(row.id);
+            } else {
+                row.events.forEach(event -> failedKeys.add(row.topic + '\0' + event.key()));
             }
         }
         if (delivered.isEmpty()) {
-            throw new KafkaSendException("Kafka did not acknowledge " + rows.size() + " events");
+            throw new KafkaSendException("Kafka did not acknowledge " + rows.size() + " outbox rows");
         }
         return delivered;
     }
@@ -275,7 +308,8 @@ public class OutboxRelay {
         }
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement(
-                        "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox WHERE sent_at IS NULL");
+                        "SELECT coalesce(sum" + PackedEvents.EVENTS_OF_ROW_SQL + ", 0), "
+                                + "coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox WHERE sent_at IS NULL");
                 ResultSet rs = select.executeQuery()) {
             rs.next();
             stats = new Stats(rs.getLong(1), rs.getDouble(2), Instant.now());
@@ -302,7 +336,7 @@ public class OutboxRelay {
         return producer;
     }
 
-    private record Row(long id, String topic, String key, String payload) {
+    private record Row(long id, String topic, List<PackedEvents.Event> events) {
     }
 
     /** Kafka did not take (all) the events. */

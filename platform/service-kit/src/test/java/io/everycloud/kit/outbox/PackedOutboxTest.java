@@ -1,0 +1,96 @@
+package io.everycloud.kit.outbox;
+
+import static io.everycloud.kit.KitTestSupport.applied;
+import static io.everycloud.kit.KitTestSupport.await;
+import static io.everycloud.kit.KitTestSupport.count;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.agroal.api.AgroalDataSource;
+import io.everycloud.events.Envelope;
+import io.everycloud.events.Topics;
+import io.everycloud.kit.KitTestSupport.Applied;
+import io.everycloud.testkit.EventProbe;
+import io.everycloud.testkit.EveryCloudTestResource;
+import io.everycloud.testkit.KafkaBroker;
+import io.everycloud.testkit.TestInfrastructure;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** Events published together share one outbox row, and still arrive one record each, in order per key. */
+@QuarkusTest
+@QuarkusTestResource(EveryCloudTestResource.class)
+class PackedOutboxTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    OutboxRelay relay;
+
+    @Test
+    void eventsPublishedTogetherArriveOneRecordEachInOrderPerKey() {
+        publish(30, "packed-a", "packed-b");
+
+        List<Applied> a = await(() -> applied(dataSource, "packed-a"), r -> r.size() == 30, PATIENCE, "30 events of packed-a");
+        List<Applied> b = await(() -> applied(dataSource, "packed-b"), r -> r.size() == 30, PATIENCE, "30 events of packed-b");
+        assertThat(sequence(a)).containsExactlyElementsOf(IntStream.range(0, 30).boxed().toList());
+        assertThat(sequence(b)).containsExactlyElementsOf(IntStream.range(0, 30).boxed().toList());
+        List<Envelope> records = EventProbe.events(Topics.REGISTRY_RESOURCE, e -> List.of("packed-a", "packed-b").contains(e.subject()));
+        assertThat(records).as("one Kafka record per event, keyed by its subject").hasSize(60)
+                .extracting(Envelope::id).doesNotHaveDuplicates();
+        assertThat(count(dataSource, "SELECT count(*) FROM outbox WHERE message_key LIKE 'packed-a%'"))
+                .as("the 60 events share one outbox row").isEqualTo(1);
+    }
+
+    @Test
+    void aPackedRowWaitsWhileTheBrokerIsDownAndArrivesWhole() {
+        KafkaBroker kafka = TestInfrastructure.kafka();
+        kafka.stop();
+        try {
+            publish(5, "packed-outage");
+            assertThat(count(dataSource, "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND message_key LIKE 'packed-outage%'"))
+                    .isEqualTo(1);
+        } finally {
+            kafka.start();
+        }
+
+        List<Applied> rows = await(() -> applied(dataSource, "packed-outage"), r -> r.size() >= 5, PATIENCE, "5 events after the outage");
+        assertThat(sequence(rows)).containsExactly(0, 1, 2, 3, 4);
+    }
+
+    @Test
+    void aRelayCrashAfterSendingAPackedRowResendsItAndTheInboxAppliesOnce() {
+        relay.crashAfterNextSend();
+        publish(3, "packed-crash");
+
+        List<Envelope> onTopic = await(() -> EventProbe.events(Topics.REGISTRY_RESOURCE, e -> e.subject().equals("packed-crash")),
+                events -> events.size() >= 6, PATIENCE, "each of the 3 events sent twice");
+        assertThat(onTopic).hasSize(6);
+        assertThat(onTopic.stream().map(Envelope::id).distinct()).hasSize(3);
+        await(() -> count(dataSource, "SELECT count(*) FROM outbox WHERE sent_at IS NULL"), n -> n == 0, PATIENCE, "outbox drained");
+        List<Applied> rows = await(() -> applied(dataSource, "packed-crash"), r -> r.size() >= 3, PATIENCE, "3 events applied");
+        assertThat(rows).hasSize(3).extracting(Applied::eventId).doesNotHaveDuplicates();
+    }
+
+    private static void publish(int count, String... subjects) {
+        given().contentType(ContentType.JSON)
+                .body("{\"subjects\":[\"" + String.join("\",\"", subjects) + "\"],\"count\":" + count + "}")
+                .when().post("/notes/batch").then().statusCode(204);
+    }
+
+    private static List<Integer> sequence(List<Applied> rows) {
+        return rows.stream().map(r -> Integer.parseInt(r.value().split(":")[1])).toList();
+    }
+}
