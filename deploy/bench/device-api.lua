@@ -1,10 +1,12 @@
 -- wrk script: the Exosite device API with the devices' own tokens. Every request carries the next
 -- device's token (X-Exosite-CIK), rotating over all of them (threads start at different devices),
--- on keep-alive connections. The mode is the only difference between the two runs it makes:
---   write  POST /onep:v1/stack/alias data_in={"t":<unique n>}: a durable device write
---   floor  GET /timestamp: the same connections, token rotation and Lua work, but an endpoint
---          that touches neither the database nor Kafka
--- Usage: wrk ... -s device-api.lua http://host:port -- <tokens file, one token per line> <write|floor>
+-- on keep-alive connections. The mode is the only difference between the runs it makes:
+--   write      POST /onep:v1/stack/alias data_in={"t":<unique n>}: a durable device write
+--   floor      GET /timestamp: the same connections, token rotation and Lua work, but an endpoint
+--              that touches neither the database nor Kafka
+--   postfloor  POST /bench/post-floor with the write's very headers and body, read and discarded
+--              (204 on the event loop): what receiving a write costs, without storing it
+-- Usage: wrk ... -s device-api.lua http://host:port -- <tokens file, one token per line> <write|floor|postfloor>
 -- Prints one RESULT line: ok, non2xx, seconds, p50/p90/p99/max ms, socket errors.
 local threads = {}
 local next_tid = 0
@@ -17,8 +19,8 @@ end
 
 function init(args)
   mode = args[2]
-  if mode ~= "write" and mode ~= "floor" then
-    io.stderr:write("device-api.lua: the mode (second argument after --) must be write or floor, not " .. tostring(mode) .. "\n")
+  if mode ~= "write" and mode ~= "floor" and mode ~= "postfloor" then
+    io.stderr:write("device-api.lua: the mode (second argument after --) must be write, floor or postfloor, not " .. tostring(mode) .. "\n")
     os.exit(2)
   end
   tokens = {}
@@ -38,7 +40,7 @@ function request()
   n = n + 1
   -- {"t":<tid*10^9+n>} form-encoded: unique per request, so no two writes carry the same value
   local body = "data_in=%7B%22t%22%3A" .. string.format("%d", tid * 1000000000 + n) .. "%7D"
-  return wrk.format("POST", "/onep:v1/stack/alias",
+  return wrk.format("POST", mode == "postfloor" and "/bench/post-floor" or "/onep:v1/stack/alias",
     { ["X-Exosite-CIK"] = token, ["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8" }, body)
 end
 

@@ -28,10 +28,13 @@ temporary folder. It never uses the local suite's ports (8080, 8101-8106, 15432,
      N devices (bench-000001...) with POST /provision/activate, keeping their tokens
   4. FLOOR: wrk, same threads/connections/duration, GET /timestamp (no database, no Kafka)
      (deploy/bench/device-api.lua floor)
+     POST FLOOR: the same, POST /bench/post-floor with the writes' very headers and form body, read
+     and discarded, 204 on the event loop (REGISTRY_BENCH_POST_FLOOR=true switches it on)
   5. WRITES: wrk POST /onep:v1/stack/alias data_in={"t":<unique>} rotating the X-Exosite-CIK tokens
      (deploy/bench/device-api.lua write)
-  6. COUNT: every 2xx wrk saw must be stored: outbox rows of registry.resource.v1 (one per data_in
-     write, committed in the write's transaction) and, once relayed, records in the Kafka topic
+  6. COUNT: every 2xx wrk saw must be stored: outbox events of registry.resource.v1 (one per data_in
+     write, committed in the write's transaction; a group commit packs its events into one row)
+     and, once relayed, records in the Kafka topic
   7. producer floor: a raw Kafka producer (acks=all) sending R records
 Prints one RESULT block (with the load average at each phase) and stops everything it started.
 
@@ -44,7 +47,7 @@ Options (defaults):
   --connections C        keep-alive connections = writes in flight ($CONNECTIONS)
   --duration D           each wrk run ($DURATION)
   --warmup W             writes before measuring, so the JIT has compiled the write path ($WARMUP;
-                         then 5 s of the floor)
+                         then 5 s of each floor)
   --producer-records R   records of the raw producer floor ($PRODUCER_RECORDS; 0 skips it)
   --keep                 keep the temporary folder (logs, tokens) afterwards
 Environment: BENCH_JAVA_OPTS or BENCH_JVM_REGISTRY (extra JVM options of the registry, e.g.
@@ -71,6 +74,7 @@ source "$REPO/deploy/bench/lib.sh"
 check_prerequisites registry -- wrk
 setup_work
 start_infra registry
+export REGISTRY_BENCH_POST_FLOOR=true # switches on POST /bench/post-floor, the second floor
 start_registry
 activate_devices "$DEVICES"
 
@@ -91,14 +95,21 @@ field() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<"$1"; }
 # compiler threads still used more CPU than the request threads 10 s into the writes (JFR)
 run_wrk write warmup "$WARMUP" >/dev/null
 run_wrk floor warmup-floor 5s >/dev/null
+run_wrk postfloor warmup-postfloor 5s >/dev/null
 FLOOR=$(run_wrk floor floor "$DURATION")
-psql -qtA "$SQL" -c "SELECT count(*) FROM outbox WHERE topic = 'registry.resource.v1'" >"$WORK/outbox-before.txt"
+POST_FLOOR=$(run_wrk postfloor postfloor "$DURATION")
+# outbox events, not rows: a group commit stores its events of one topic in one packed row (the
+# service-kit's Outbox.publishAll), whose message_key holds one key per event, one per line
+OUTBOX_EVENTS="SELECT coalesce(sum(1 + length(message_key) - length(replace(message_key, E'\\n', ''))), 0) FROM outbox WHERE topic = 'registry.resource.v1'"
+psql -qtA "$SQL" -c "$OUTBOX_EVENTS" >"$WORK/outbox-before.txt"
+psql -qtA "$SQL" -c "SELECT count(*) FROM outbox WHERE topic = 'registry.resource.v1'" >"$WORK/outbox-rows-before.txt"
 WRITES=$(run_wrk write writes "$DURATION")
 BEFORE_ROWS=$(cat "$WORK/outbox-before.txt")
 
 # 6. count: let the requests still in flight when wrk stopped finish, then compare
 sleep 3
-STORED=$(( $(psql -qtA "$SQL" -c "SELECT count(*) FROM outbox WHERE topic = 'registry.resource.v1'") - BEFORE_ROWS ))
+STORED=$(( $(psql -qtA "$SQL" -c "$OUTBOX_EVENTS") - BEFORE_ROWS ))
+STORED_ROWS=$(( $(psql -qtA "$SQL" -c "SELECT count(*) FROM outbox WHERE topic = 'registry.resource.v1'") - $(cat "$WORK/outbox-rows-before.txt") ))
 OK=$(field "$WRITES" ok)
 say "waiting for the outbox relay to drain (max 120 s)"
 for _ in $(seq 1 120); do
@@ -106,7 +117,7 @@ for _ in $(seq 1 120); do
   [[ "$PENDING" -eq 0 ]] && break
   sleep 1
 done
-TOTAL_ROWS=$(psql -qtA "$SQL" -c "SELECT count(*) FROM outbox WHERE topic = 'registry.resource.v1'")
+TOTAL_ROWS=$(psql -qtA "$SQL" -c "$OUTBOX_EVENTS")
 KAFKA_RECORDS=$(cd "$REPO" && java -cp "$CP" deploy/bench/BenchInfra.java kafka-count "$KAFKA_BOOTSTRAP" registry.resource.v1 2>/dev/null | tail -1)
 METRICS=$(curl -sf "$BASE/q/metrics" || true)
 BATCH_COUNT=$(awk '/^registry_device_writes_batch_size_count/{print $2}' <<<"$METRICS" | head -1)
@@ -124,6 +135,9 @@ fi
 W_RATE=$(echo "scale=0; $(field "$WRITES" ok) / $(field "$WRITES" seconds)" | bc)
 F_RATE=$(echo "scale=0; $(field "$FLOOR" ok) / $(field "$FLOOR" seconds)" | bc)
 RATIO=$(printf '%.2f' "$(echo "scale=4; $W_RATE / $F_RATE" | bc)")
+P_RATE=$(echo "scale=0; $(field "$POST_FLOOR" ok) / $(field "$POST_FLOOR" seconds)" | bc)
+# a registry jar older than POST /bench/post-floor answers it 404: no second floor then
+if [[ "$P_RATE" -gt 0 ]]; then P_RATIO=$(printf '%.2f' "$(echo "scale=4; $W_RATE / $P_RATE" | bc)"); else P_RATIO="n/a (the jar has no POST floor)"; fi
 per_k() { echo "scale=2; 1000 * $(field "$1" "$2") / $(field "$1" ok)" | bc; } # CPU ms per request
 AVG_BATCH=$( [[ -n "$BATCH_COUNT" && "$BATCH_COUNT" != 0* ]] && echo "scale=1; $BATCH_SUM / $BATCH_COUNT" | bc || echo "?")
 if [[ "$STORED" -ge "$OK" ]]; then VERDICT="every acknowledged write stored"; else VERDICT="LOST $((OK - STORED)) acknowledged writes"; fi
@@ -132,10 +146,11 @@ cat <<EOF
 RESULT device-writes $(date -u +%Y-%m-%dT%H:%MZ) $(measured registry) | $(machine)
   registry ready in ${READY_S}s (load $READY_LOAD); $DEVICES devices activated in ${ACTIVATE_S}s
   floor  GET /timestamp : $F_RATE req/s    $FLOOR
+  floor  POST discarded : $P_RATE req/s    $POST_FLOOR
   writes data_in        : $W_RATE writes/s $WRITES
-  ratio writes/floor    : $RATIO
-  CPU ms per request    : writes: registry $(per_k "$WRITES" cpu_registry_s), PostgreSQL $(per_k "$WRITES" cpu_pg_s), Kafka $(per_k "$WRITES" cpu_kafka_s); floor: registry $(per_k "$FLOOR" cpu_registry_s)
-  count                 : wrk 2xx $OK, outbox rows of the run $STORED ($VERDICT; the surplus are requests in flight when wrk stopped); Kafka registry.resource.v1 records $KAFKA_RECORDS of $TOTAL_ROWS outbox rows (incl. warm-up), pending after drain $PENDING
+  ratio writes/floor    : $RATIO (GET /timestamp); $P_RATIO (POST /bench/post-floor)
+  CPU ms per request    : writes: registry $(per_k "$WRITES" cpu_registry_s), PostgreSQL $(per_k "$WRITES" cpu_pg_s), Kafka $(per_k "$WRITES" cpu_kafka_s); floor: registry $(per_k "$FLOOR" cpu_registry_s); POST floor: registry $([[ "$P_RATE" -gt 0 ]] && per_k "$POST_FLOOR" cpu_registry_s || echo n/a)
+  count                 : wrk 2xx $OK, outbox events of the run $STORED in $STORED_ROWS rows ($VERDICT; the surplus are requests in flight when wrk stopped); Kafka registry.resource.v1 records $KAFKA_RECORDS of $TOTAL_ROWS outbox events (incl. warm-up), pending rows after drain $PENDING
   group commit          : $BATCH_COUNT commits, avg ${AVG_BATCH} writes/commit, max $BATCH_MAX (whole run incl. warm-up and activations)
   registry RSS after    : ${RSS_MB} MB
   raw Kafka producer    : $PRODUCER

@@ -4,12 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,10 +18,11 @@ import jakarta.transaction.Transactional;
 import io.agroal.api.AgroalDataSource;
 import io.everycloud.events.Envelope;
 import io.everycloud.events.RegistryEvents;
+import io.everycloud.kit.outbox.Outbox;
 
 /**
- * Stores device writes inside the caller's transaction: latest values, recorded points, last
- * seen, and the events (resource.written.v1 for announced aliases and platform writes,
+ * Stores device writes inside the caller's transaction: latest values, recorded points and the
+ * events (resource.written.v1 for announced aliases and platform writes,
  * data.routed.v1 per app). Long polls are woken after the commit. Several writes share the
  * statements (one statement per table for the whole group), so a batch of writes costs a few
  * round trips and one commit.
@@ -36,7 +34,7 @@ public class ResourceWriter {
     AgroalDataSource dataSource;
 
     @Inject
-    OutboxRows outboxRows;
+    Outbox outbox;
 
     @Inject
     AfterCommit afterCommit;
@@ -46,9 +44,6 @@ public class ResourceWriter {
 
     @Inject
     ReplicaWakeups replicas;
-
-    @Inject
-    io.everycloud.registry.RegistryConfig config;
 
     /** Applies the writes; returns, per write, the recorded points refused as already recorded. */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -144,25 +139,9 @@ public class ResourceWriter {
                     }
                 }
             }
-            // 3. last seen, once per device
-            Set<String> seen = new LinkedHashSet<>();
-            for (DeviceWrite write : writes) {
-                if (RegistryEvents.ResourceWritten.FROM_DEVICE.equals(write.origin())) {
-                    seen.add(write.identity());
-                }
-            }
-            if (!seen.isEmpty()) {
-                // at most once per resolution period: a chatty device does not rewrite its device row on every write
-                Instant now = Instant.now();
-                try (PreparedStatement s = c.prepareStatement("UPDATE device SET last_seen_at = ? WHERE identity = ANY (?) "
-                        + "AND (last_seen_at IS NULL OR last_seen_at < ?)")) {
-                    s.setTimestamp(1, Timestamp.from(now));
-                    s.setArray(2, c.createArrayOf("text", seen.toArray()));
-                    s.setTimestamp(3, Timestamp.from(now.minus(config.deviceApi().lastSeenResolution())));
-                    s.executeUpdate();
-                }
-            }
-            // 4. platform writes also wake the polls other replicas hold (NOTIFY is sent at commit)
+            // last seen is not written here: every device request refreshes it when it is due, as its
+            // token is checked (DeviceAuth, at most once per last-seen resolution), before the write is queued
+            // 3. platform writes also wake the polls other replicas hold (NOTIFY is sent at commit)
             List<ResourceValue> fromPlatform = new ArrayList<>();
             for (int i = 0; i < changed.size(); i++) {
                 ResourceValue value = changed.get(i);
@@ -176,7 +155,7 @@ public class ResourceWriter {
         } catch (SQLException e) {
             throw new IllegalStateException("could not store device writes: " + e.getMessage(), e);
         }
-        // 5. events, in the same transaction: one outbox statement for the whole group
+        // 4. events, in the same transaction: one outbox statement and one row per topic for the whole group
         List<Envelope> events = new ArrayList<>();
         for (Object[] entry : storedPoints(writes, refusedPointsOf(refused))) {
             DeviceWrite write = (DeviceWrite) entry[0];
@@ -190,7 +169,7 @@ public class ResourceWriter {
                 events.add(Envelope.of(write.identity(), routed));
             }
         }
-        outboxRows.insert(events);
+        outbox.publishAll(events);
         if (!changed.isEmpty()) {
             afterCommit.run(() -> changed.forEach(polls::wake));
         }

@@ -88,6 +88,31 @@ class EventsTest {
     }
 
     @Test
+    void concurrentDeviceWritesAreEachAnnouncedOnceInOrderPerDevice() {
+        List<String> identities = java.util.stream.IntStream.range(0, 6).mapToObj(i -> newIdentity("group")).toList();
+        List<String> tokens = identities.stream().map(Fleet::provisionAndActivate).toList();
+        // the devices write at the same time, so their writes share group commits (and outbox rows)
+        List<CompletableFuture<Void>> devices = new java.util.ArrayList<>();
+        for (String token : tokens) {
+            devices.add(CompletableFuture.runAsync(() -> {
+                for (int n = 0; n < 25; n++) {
+                    assertThat(post("/onep:v1/stack/alias", token, "data_in=" + n).statusCode()).isEqualTo(204);
+                }
+            }));
+        }
+        devices.forEach(CompletableFuture::join);
+
+        List<Envelope> events = EventProbe.await(Topics.REGISTRY_RESOURCE, e -> identities.contains(e.subject()), 150, WAIT);
+        assertThat(events).hasSize(150).extracting(Envelope::id).doesNotHaveDuplicates();
+        for (String identity : identities) {
+            assertThat(events.stream().filter(e -> e.subject().equals(identity))
+                    .map(e -> e.dataAs(RegistryEvents.ResourceWritten.class).value()))
+                    .as("the writes of %s, one record each, in the order written", identity)
+                    .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 25).mapToObj(Integer::toString).toList());
+        }
+    }
+
+    @Test
     void ownershipEventsSetUsersAndAppsOnce() {
         String identity = newIdentity("owned");
         provision(identity);

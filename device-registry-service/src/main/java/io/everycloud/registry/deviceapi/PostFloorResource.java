@@ -1,0 +1,42 @@
+package io.everycloud.registry.deviceapi;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+
+import io.everycloud.kit.problem.ProblemException;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * A benchmark floor for device writes (issue 11: "the same load against a bare Quarkus endpoint
+ * that does nothing"): it takes the very request a device write is (a POST with the same headers
+ * and form body, read and discarded) and answers 204 on the event loop, so the ratio of writes to
+ * it shows what storing a write costs over receiving it. Off unless the benchmark switches it on
+ * ({@code registry.bench.post-floor=true}, as {@code deploy/bench/device-writes.sh} does): 404.
+ */
+@Path("/bench/post-floor")
+public class PostFloorResource {
+
+    /** Benchmark-only switches ({@code registry.bench.*}, environment {@code REGISTRY_BENCH_*}). */
+    @ConfigMapping(prefix = "registry.bench")
+    public interface BenchConfig {
+        /** Whether {@code POST /bench/post-floor} answers (204) instead of 404. */
+        @WithDefault("false")
+        boolean postFloor();
+    }
+
+    @Inject
+    BenchConfig config;
+
+    @POST
+    @NonBlocking
+    public Response discard(String body) {
+        if (!config.postFloor()) {
+            throw ProblemException.notFound("no resource /bench/post-floor");
+        }
+        return Response.noContent().build();
+    }
+}
