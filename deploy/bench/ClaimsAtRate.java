@@ -44,6 +44,8 @@ public class ClaimsAtRate {
         int next = run(http, claims, lines, 0, WARM_RATE, WARM_SECONDS, null);
         for (int i = 3; i < args.length; i++) {
             Thread.sleep(2000);
+            // claims.sh reads the processes' CPU time between this line and the RESULT line
+            System.out.printf("START offered=%s/s%n", args[i]);
             next = run(http, claims, lines, next, Double.parseDouble(args[i]), seconds, "RESULT");
         }
         System.exit(0);

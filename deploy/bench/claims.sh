@@ -18,7 +18,9 @@ registry.device.v1 events build claim-service's projection (the script waits unt
 knows every code). Then wrk -t2 -c<C> -d<S>s posts POST /api/claims {code} (deploy/bench/claims.lua):
 user i claims code i (one device each, never twice), each from its own client address
 (X-Forwarded-For, as the gateway sets it), after 5 s of warm-up on codes the run does not use.
-Reported: claims/s, p50/p95/p99, the answers that were not 200, and the time from claim-service's
+Reported: claims/s, p50/p95/p99, the answers that were not 200, the transactions each database
+committed, the rows it wrote and the index scans it started per claim (pg_stat_database,
+pg_stat_user_tables: not disturbed by the machine's load as the CPU figures are), and the time from claim-service's
 decision (its ledger entry) to the registry's tags-changed event with the owner
 (deploy/bench/OwnerVisible.java: claim.ownership.v1 -> registry -> its outbox -> Kafka); the CPU
 claim-service, the registry, PostgreSQL and Kafka spent per claim during the run; RSS.
@@ -26,12 +28,15 @@ wrk is a closed loop: C claims in flight at any time; the rate is what C connect
 --rates "300 400": then (after 5 s at 100/s, not reported) for each rate an open loop of S seconds at that many claims/s
 (deploy/bench/ClaimsAtRate.java: claim i is due at start + i/R whatever the answers before it, and
 its latency counts from when it was due), on codes and users of their own: the latency at a rate
-below, at and above what the closed loop reached.
+below, at and above what the closed loop reached, and the CPU per claim at each rate (the client's
+JVM runs on the same cores but is not counted).
 
 Targets (issue 11): 500 claims/s with p99 < 100 ms; claim -> registry shows the owner p99 < 500 ms.
 Prerequisites: ./mvnw -B -ntp install -DskipTests, wrk, curl, psql. ~5 min.
 Environment: BENCH_JVM_CLAIM, BENCH_JVM_REGISTRY (or BENCH_JAVA_OPTS for both): JVM options,
-e.g. BENCH_JVM_CLAIM=-XX:StartFlightRecording=filename=/tmp/claims.jfr to profile claim-service.
+e.g. BENCH_JVM_CLAIM=-XX:StartFlightRecording=filename=/tmp/claims.jfr to profile claim-service;
+BENCH_CLAIM_JAR, BENCH_REGISTRY_JAR: another packaged service (a copy of its quarkus-app folder) to
+compare builds.
 USAGE
 }
 
@@ -59,6 +64,9 @@ for r in $RATES; do OPEN=$(( OPEN + r * DURATION )); done
 (( OPEN == 0 || CLAIMS >= 15000 + OPEN )) || CLAIMS=$(( 15000 + OPEN ))
 
 source "$REPO/deploy/bench/lib.sh"
+# BENCH_CLAIM_JAR: another packaged claim-service (as BENCH_REGISTRY_JAR for the registry), to compare two builds
+eval "lib_$(declare -f jar_of)" # lib.sh's jar_of, kept as lib_jar_of
+jar_of() { if [[ "$1" == claim && -n "${BENCH_CLAIM_JAR:-}" ]]; then echo "$BENCH_CLAIM_JAR"; else lib_jar_of "$1"; fi; }
 check_prerequisites registry claim -- wrk
 setup_work
 start_infra --users "$CLAIMS" registry claim
@@ -101,16 +109,35 @@ say "warm-up: 5 s"
 say "  $(wrk -t2 -c8 -d5s --timeout 10s -s "$BENCH/claims.lua" "$(url_of claim)" -- "$WORK/warm.txt" 2 | grep '^RESULT')"
 sleep 2
 say "claims: wrk -t2 -c$CONNECTIONS -d${DURATION}s"
+# "database commits rows index-scans" per line: transactions committed, rows inserted + updated +
+# deleted, index scans started (about one per statement that finds, locks or upserts rows by key)
+db_work() {
+  local db
+  for db in claim registry; do
+    psql -qtA -F ' ' "$PG/$db" -c "SELECT current_database(), (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()),
+      (SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables),
+      (SELECT coalesce(sum(idx_scan), 0) FROM pg_stat_user_tables)"
+  done
+}
+DB0=$(db_work)
 BEFORE=$(load)
 KAFKA_PID=$(sed -n 's/^KAFKA_PID=//p' "$WORK/infra/infra.env")
 CPU0=("$(cpu_s "${SVC_PID[claim]}")" "$(cpu_s "${SVC_PID[registry]}")" "$(cpu_s $(pg_pids))" "$(cpu_s "$KAFKA_PID")")
 RESULT=$(timeout 600 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$BENCH/claims.lua" "$(url_of claim)" -- "$WORK/run.txt" 2 | grep '^RESULT')
 AFTER=$(load)
+sleep 1 # the statistics counters lag behind the commits
+DB1=$(db_work)
 CPU1=("$(cpu_s "${SVC_PID[claim]}")" "$(cpu_s "${SVC_PID[registry]}")" "$(cpu_s $(pg_pids))" "$(cpu_s "$KAFKA_PID")")
 say "$RESULT"
 OK=$(echo "$RESULT" | sed -n 's/.* ok=\([0-9]*\).*/\1/p')
-per_claim() { echo "scale=2; 1000 * (${CPU1[$1]} - ${CPU0[$1]}) / $OK" | bc; } # CPU ms per claim answered
+per_claim() { # CPU ms per claim answered ("-" when none was)
+  if [[ "${OK:-0}" -gt 0 ]]; then echo "scale=2; 1000 * (${CPU1[$1]} - ${CPU0[$1]}) / $OK" | bc; else echo "-"; fi
+}
 CPU_PER_CLAIM="claim-service $(per_claim 0), registry $(per_claim 1), PostgreSQL $(per_claim 2), Kafka $(per_claim 3)"
+# per claim answered in the closed loop (the registry's include applying the owners meanwhile)
+DB_PER_CLAIM=$(join <(echo "$DB0") <(echo "$DB1") | while read -r db c0 r0 i0 c1 r1 i1; do
+  echo "$db $(echo "scale=2; ($c1 - $c0) / $OK" | bc) commits, $(echo "scale=2; ($r1 - $r0) / $OK" | bc) rows written, $(echo "scale=2; ($i1 - $i0) / $OK" | bc) index scans"
+done | paste -sd';' - | sed 's/;/; /g')
 RSS_AFTER="claim $(rss_mb "${SVC_PID[claim]}") MB, registry $(rss_mb "${SVC_PID[registry]}") MB"
 OPEN_RESULTS=""
 if [[ -n "$RATES" ]]; then
@@ -119,10 +146,17 @@ if [[ -n "$RATES" ]]; then
   before=$(load)
   # shellcheck disable=SC2086
   while read -r line; do
+    if [[ "$line" == START* ]]; then
+      before=$(load)
+      CPU0=("$(cpu_s "${SVC_PID[claim]}")" "$(cpu_s "${SVC_PID[registry]}")" "$(cpu_s $(pg_pids))" "$(cpu_s "$KAFKA_PID")")
+      continue
+    fi
+    CPU1=("$(cpu_s "${SVC_PID[claim]}")" "$(cpu_s "${SVC_PID[registry]}")" "$(cpu_s $(pg_pids))" "$(cpu_s "$KAFKA_PID")")
+    OK=$(echo "$line" | sed -n 's/.* ok=\([0-9]*\).*/\1/p')
     say "$line"
     OPEN_RESULTS+="  open loop: ${line#RESULT } load \"$before\" -> \"$(load)\""$'\n'
-    before=$(load)
-  done < <(java "$BENCH/ClaimsAtRate.java" "$(url_of claim)" "$WORK/open.txt" "$DURATION" $RATES | grep '^RESULT')
+    OPEN_RESULTS+="    CPU ms per claim: claim-service $(per_claim 0), registry $(per_claim 1), PostgreSQL $(per_claim 2), Kafka $(per_claim 3)"$'\n'
+  done < <(java "$BENCH/ClaimsAtRate.java" "$(url_of claim)" "$WORK/open.txt" "$DURATION" $RATES | grep --line-buffered -E '^(START|RESULT)')
 fi
 psql -qtA -F $'\t' "$PG/claim" -c "SELECT identity, user_id, (extract(epoch FROM recorded_at) * 1000)::bigint FROM ownership_ledger WHERE action = 'claimed'" >"$WORK/ledger.txt"
 say "claims in claim-service's ledger: $(grep -c . "$WORK/ledger.txt"); reading registry.device.v1"
@@ -136,6 +170,7 @@ RESULT claims $(date -u +%Y-%m-%dT%H:%MZ) $(measured registry claim) | $(machine
 ${IMPORTS}  claim-service projection complete ${PROJECTION_S}s after the last import
   claims (wrk -t2 -c$CONNECTIONS -d${DURATION}s): ${RESULT#RESULT } load "$BEFORE" -> "$AFTER"
 ${OPEN_RESULTS}  CPU ms per claim during the run (the registry's and PostgreSQL's include applying the owners meanwhile): $CPU_PER_CLAIM
+  PostgreSQL per claim during the closed loop: $DB_PER_CLAIM
   ${VISIBLE#RESULT }
   claims in claim-service's ledger: $(grep -c . "$WORK/ledger.txt"); devices with an owner in the registry: $owners
   RSS before: $RSS_BEFORE; after: $RSS_AFTER
