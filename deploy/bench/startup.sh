@@ -6,12 +6,12 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LOAD_S=15
 FLAGS=suite
-CDS=true
+CDS=false
 KEEP=false
 
 usage() {
   cat <<USAGE
-Usage: deploy/bench/startup.sh [--flags suite|default|"<jvm options>"] [--cds|--build-cds] [--load-seconds S] [--keep] [--help]
+Usage: deploy/bench/startup.sh [--flags suite|default|"<jvm options>"] [--cds] [--load-seconds S] [--keep] [--help]
 
 Starts, with its own PostgreSQL (one database per service), Kafka and token issuer on free ports,
 the six PACKAGED services one after the other (each alone on the machine's spare CPU, with an
@@ -28,13 +28,10 @@ and the whole suite's memory: the six services + PostgreSQL (all its processes) 
                  per service; default)
 --flags default  no JVM options (the JVM's defaults: a quarter of the machine's memory as heap)
 --flags "..."    these options for every service
---cds            (default) what the local suite does (deploy/local ServiceProcess.trainedArchive): the
-                 first start after a build is a training run that writes a dynamic class-data-sharing
-                 archive of every class it loaded at exit (-XX:ArchiveClassesAtExit), the restart
-                 uses it (-XX:SharedArchiveFile)
---build-cds      both starts use the build's AppCDS archive (quarkus-app/app-cds.jsa: the classes
-                 loaded until Quarkus' static init); BENCH_APPCDS=false: no archive at all
-BENCH_JVM_<NAME> (e.g. BENCH_JVM_REGISTRY) overrides the options of one service.
+--cds            a dynamic class-data-sharing archive per service (JDK 13+): the first start
+                 writes it at exit (-XX:ArchiveClassesAtExit), the restart uses it (-XX:SharedArchiveFile)
+BENCH_JVM_<NAME> (e.g. BENCH_JVM_REGISTRY) overrides the options of one service. Every start uses the
+build's AppCDS archive (quarkus-app/app-cds.jsa) as the local suite does; BENCH_APPCDS=false: without it.
 Prerequisites: ./mvnw -B -ntp install -DskipTests, wrk, curl, psql, jcmd. ~4 min.
 USAGE
 }
@@ -44,7 +41,6 @@ while [[ $# -gt 0 ]]; do
     --flags) FLAGS=$2; shift 2 ;;
     --load-seconds) LOAD_S=$2; shift 2 ;;
     --cds) CDS=true; shift ;;
-    --build-cds) CDS=false; shift ;;
     --keep) KEEP=true; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
@@ -80,7 +76,7 @@ declare -A FIRST=() SECOND=() IDLE=() HEAP=() LOADED=() RATE=()
 for s in "${SERVICES[@]}"; do
   say "$s: $(jvm_opts_of "$s")"
   v="BENCH_JVM_${s^^}"; base_opts=${!v}
-  [[ "$CDS" == true ]] && { mkdir -p "$WORK/cds"; export "$v=$base_opts -XX:ArchiveClassesAtExit=$WORK/cds/$s.jsa -Xlog:cds=error"; }
+  [[ "$CDS" == true ]] && { mkdir -p "$WORK/cds"; export "$v=$base_opts -XX:ArchiveClassesAtExit=$WORK/cds/$s.jsa"; }
   start_service "$s"; await_ready "$s"; FIRST[$s]=${SVC_READY_S[$s]}
   stop_service "$s"
   [[ "$CDS" == true ]] && export "$v=$base_opts -XX:SharedArchiveFile=$WORK/cds/$s.jsa"
@@ -118,7 +114,7 @@ for s in "${SERVICES[@]}"; do
 done
 SUITE_LOADED="services $(suite_mb) MB + PostgreSQL $(pg_rss) MB (PSS) + Kafka $(rss_mb "$KAFKA_PID") MB"
 
-echo "RESULT startup $(date -u +%Y-%m-%dT%H:%MZ) $(measured "${SERVICES[@]}") | $(machine) | archive: $([[ "$CDS" == true ]] && echo "trained at the first start (ready1 = training run, ready2 = with its archive)" || echo "the build's AppCDS")"
+echo "RESULT startup $(date -u +%Y-%m-%dT%H:%MZ) $(measured "${SERVICES[@]}") | $(machine)"
 printf '  %-13s %9s %9s %9s %9s %10s %12s  %s\n' service "ready1_s" "ready2_s" idle_MB heap_MB loaded_MB "requests/s" "jvm options"
 for s in "${SERVICES[@]}"; do
   printf '  %-13s %9s %9s %9s %9s %10s %12s  %s\n' "$s" "${FIRST[$s]}" "${SECOND[$s]}" "${IDLE[$s]}" "${HEAP[$s]}" "${LOADED[$s]}" "${RATE[$s]}" "$(jvm_opts_of "$s")"
