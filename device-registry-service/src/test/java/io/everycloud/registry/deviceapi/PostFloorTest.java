@@ -18,4 +18,10 @@ class PostFloorTest {
                 .when().post("/bench/post-floor")
                 .then().statusCode(404).contentType("application/problem+json").body("status", equalTo(404));
     }
+
+    @Test
+    void thePostFloorIsNotInTheApiDocument() {
+        String document = given().accept("application/json").when().get("/q/openapi").then().statusCode(200).extract().asString();
+        org.assertj.core.api.Assertions.assertThat(document).contains("/onep:v1/stack/alias").doesNotContain("/bench/post-floor");
+    }
 }
