@@ -8,7 +8,8 @@
 //        PostgreSQL (durable: fsync and synchronous_commit on) + Kafka on free ports, all topics,
 //        and the testkit's token issuer; for each service (default: all six, registry claim user
 //        firmware portal notification) a database and login role named after it (name = role =
-//        password, as the local suite) and a free port (PORT_<SERVICE>); an OEM token valid
+//        password, as the local suite) and a free port (PORT_<SERVICE>; PORT_FLOOR for the floor
+//        app, deploy/bench/floor); an OEM token valid
 //        10 minutes in the env file and a fresh one every minute in <dir>/oem.token; with
 //        --users N, N user tokens (one fresh user id each, valid 10 minutes) in <dir>/users.txt as
 //        "userId TAB token". Writes <dir>/infra.env, then runs until <dir>/stop exists or it is
@@ -162,6 +163,8 @@ public class BenchInfra {
         for (String service : services) {
             env.append("PORT_").append(service.toUpperCase()).append('=').append(freePort()).append('\n');
         }
+        // the floor app (deploy/bench/floor: bare Quarkus, no database) some scripts start next to the services
+        env.append("PORT_FLOOR=").append(freePort()).append('\n');
         Path tmp = dir.resolve("infra.env.tmp");
         Files.writeString(tmp, env.toString());
         Files.move(tmp, dir.resolve("infra.env"));

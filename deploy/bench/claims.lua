@@ -1,7 +1,7 @@
 -- wrk script: claims. Each request claims the next code with the next user's token (line i of the
 -- file: "token TAB code"); thread t takes lines t, t + T, t + 2T, ... so no line is used twice.
 -- X-Forwarded-For gives each claim its own client address (the gateway sets it; distinct users).
--- Usage: wrk ... -s claims.lua http://host:port -- <file> <threads>
+-- Usage: wrk ... -s claims.lua http://host:port -- <file> <threads> [path, default /api/claims]
 local next_tid = 0
 
 function setup(thread)
@@ -12,6 +12,7 @@ end
 function init(args)
   lines = {}
   local t = tonumber(args[2])
+  path = args[3] or "/api/claims"
   local n = 0
   for line in io.lines(args[1]) do
     if n % t == tid then
@@ -26,7 +27,7 @@ end
 function request()
   i = i + 1
   local l = lines[((i - 1) % #lines) + 1] -- wraps only if the run outlasts the file: then 409s show it
-  return wrk.format("POST", "/api/claims", {
+  return wrk.format("POST", path, {
     ["Authorization"] = "Bearer " .. l[1],
     ["Content-Type"] = "application/json",
     ["X-Forwarded-For"] = string.format("10.%d.%d.%d", tid, math.floor(i / 256) % 256, i % 256)

@@ -8,7 +8,7 @@ KEEP=false
 
 usage() {
   cat <<USAGE
-Usage: deploy/bench/claims.sh [--claims N] [--connections C] [--duration S] [--rates "R ..."] [--keep] [--help]
+Usage: deploy/bench/claims.sh [--claims N] [--connections C] [--duration S] [--warmup S] [--rates "R ..."] [--keep] [--help]
 
 With its own PostgreSQL (durable, a database per service), Kafka and token issuer on free ports,
 runs the PACKAGED registry and claim-service (both trusting the bench's issuer, which mints N user
@@ -17,7 +17,9 @@ tokens, one fresh user each). Devices come the product's way: CSV imports into t
 registry.device.v1 events build claim-service's projection (the script waits until claim-service
 knows every code). Then wrk -t2 -c<C> -d<S>s posts POST /api/claims {code} (deploy/bench/claims.lua):
 user i claims code i (one device each, never twice), each from its own client address
-(X-Forwarded-For, as the gateway sets it), after 5 s of warm-up on codes the run does not use.
+(X-Forwarded-For, as the gateway sets it), after a warm-up (--warmup S, default 60 s, at the same
+connections) on codes the run does not use: the JVMs compile the claim path while it runs (claim-service's
+JIT threads took 1.24 ms of its 4.38 ms of CPU per claim after 5 s of warm-up, 0.72-0.88 ms after 20 s).
 Reported: claims/s, p50/p95/p99, the answers that were not 200, the transactions each database
 committed, the rows it wrote and the index scans it started per claim (pg_stat_database,
 pg_stat_user_tables: not disturbed by the machine's load as the CPU figures are), and the time from claim-service's
@@ -25,6 +27,11 @@ decision (its ledger entry) to the registry's tags-changed event with the owner
 (deploy/bench/OwnerVisible.java: claim.ownership.v1 -> registry -> its outbox -> Kafka); the CPU
 claim-service, the registry, PostgreSQL and Kafka spent per claim during the run; RSS.
 wrk is a closed loop: C claims in flight at any time; the rate is what C connections get.
+The floor, in the same run (once the registry has applied the closed loop's owners): the same
+requests (tokens, bodies, connections, duration) against the floor app (deploy/bench/floor, with
+claim-service's JVM options or BENCH_JVM_FLOOR), whose POST /floor/user checks the token as the
+services do, reads the JSON on a worker thread and answers without doing anything: claims/s as a
+ratio to it, and its CPU per request next to claim-service's per claim.
 --rates "300 400": then (after 5 s at 100/s, not reported) for each rate an open loop of S seconds at that many claims/s
 (deploy/bench/ClaimsAtRate.java: claim i is due at start + i/R whatever the answers before it, and
 its latency counts from when it was due), on codes and users of their own: the latency at a rate
@@ -40,7 +47,8 @@ compare builds.
 USAGE
 }
 
-CLAIMS=15000
+CLAIMS=0
+WARMUP=60
 CONNECTIONS=32
 DURATION=20
 RATES=""
@@ -49,6 +57,7 @@ while [[ $# -gt 0 ]]; do
     --claims) CLAIMS=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
     --rates) RATES=$2; shift 2 ;;
     --keep) KEEP=true; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -61,13 +70,14 @@ done
 OPEN=0
 for r in $RATES; do OPEN=$(( OPEN + r * DURATION )); done
 (( OPEN == 0 )) || OPEN=$(( OPEN + 500 )) # ClaimsAtRate's warm-up: 5 s at 100/s
-(( OPEN == 0 || CLAIMS >= 15000 + OPEN )) || CLAIMS=$(( 15000 + OPEN ))
+WARM_LINES=$(( WARMUP * 600 )) # the warm-up never runs out of codes (600/s is above what the closed loop reaches)
+(( CLAIMS >= WARM_LINES + 13000 + OPEN )) || CLAIMS=$(( WARM_LINES + 13000 + OPEN ))
 
 source "$REPO/deploy/bench/lib.sh"
 # BENCH_CLAIM_JAR: another packaged claim-service (as BENCH_REGISTRY_JAR for the registry), to compare two builds
 eval "lib_$(declare -f jar_of)" # lib.sh's jar_of, kept as lib_jar_of
 jar_of() { if [[ "$1" == claim && -n "${BENCH_CLAIM_JAR:-}" ]]; then echo "$BENCH_CLAIM_JAR"; else lib_jar_of "$1"; fi; }
-check_prerequisites registry claim -- wrk
+check_prerequisites registry claim floor -- wrk
 setup_work
 start_infra --users "$CLAIMS" registry claim
 start_service registry; start_service claim
@@ -101,12 +111,12 @@ say "claim-service knows all $CLAIMS codes (${PROJECTION_S}s after the last impo
 sleep 5
 RSS_BEFORE="claim $(rss_mb "${SVC_PID[claim]}") MB, registry $(rss_mb "${SVC_PID[registry]}") MB"
 
-# "token TAB code" per line: the last 2,000 for the warm-up, the rest for the run
+# "token TAB code" per line: the last WARM_LINES for the warm-up, the rest for the run
 paste <(cut -f2 "$WORK/infra/users.txt") <(cut -f1 "$WORK/codes.txt") >"$WORK/claims.txt"
-tail -2000 "$WORK/claims.txt" >"$WORK/warm.txt"; head -n $(( CLAIMS - 2000 - OPEN )) "$WORK/claims.txt" >"$WORK/run.txt"
-sed -n "$(( CLAIMS - 2000 - OPEN + 1 )),$(( CLAIMS - 2000 ))p" "$WORK/claims.txt" >"$WORK/open.txt"
-say "warm-up: 5 s"
-say "  $(wrk -t2 -c8 -d5s --timeout 10s -s "$BENCH/claims.lua" "$(url_of claim)" -- "$WORK/warm.txt" 2 | grep '^RESULT')"
+tail -"$WARM_LINES" "$WORK/claims.txt" >"$WORK/warm.txt"; head -n $(( CLAIMS - WARM_LINES - OPEN )) "$WORK/claims.txt" >"$WORK/run.txt"
+sed -n "$(( CLAIMS - WARM_LINES - OPEN + 1 )),$(( CLAIMS - WARM_LINES ))p" "$WORK/claims.txt" >"$WORK/open.txt"
+say "warm-up: ${WARMUP} s"
+say "  $(wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 10s -s "$BENCH/claims.lua" "$(url_of claim)" -- "$WORK/warm.txt" 2 | grep '^RESULT')"
 sleep 2
 say "claims: wrk -t2 -c$CONNECTIONS -d${DURATION}s"
 # "database commits rows index-scans" per line: transactions committed, rows inserted + updated +
@@ -123,22 +133,50 @@ DB0=$(db_work)
 BEFORE=$(load)
 KAFKA_PID=$(sed -n 's/^KAFKA_PID=//p' "$WORK/infra/infra.env")
 CPU0=("$(cpu_s "${SVC_PID[claim]}")" "$(cpu_s "${SVC_PID[registry]}")" "$(cpu_s $(pg_pids))" "$(cpu_s "$KAFKA_PID")")
+THREADS0=$(thread_cpu "${SVC_PID[claim]}")
 RESULT=$(timeout 600 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$BENCH/claims.lua" "$(url_of claim)" -- "$WORK/run.txt" 2 | grep '^RESULT')
 AFTER=$(load)
 sleep 1 # the statistics counters lag behind the commits
 DB1=$(db_work)
 CPU1=("$(cpu_s "${SVC_PID[claim]}")" "$(cpu_s "${SVC_PID[registry]}")" "$(cpu_s $(pg_pids))" "$(cpu_s "$KAFKA_PID")")
+THREADS1=$(thread_cpu "${SVC_PID[claim]}")
 say "$RESULT"
 OK=$(echo "$RESULT" | sed -n 's/.* ok=\([0-9]*\).*/\1/p')
 per_claim() { # CPU ms per claim answered ("-" when none was)
   if [[ "${OK:-0}" -gt 0 ]]; then echo "scale=2; 1000 * (${CPU1[$1]} - ${CPU0[$1]}) / $OK" | bc; else echo "-"; fi
 }
 CPU_PER_CLAIM="claim-service $(per_claim 0), registry $(per_claim 1), PostgreSQL $(per_claim 2), Kafka $(per_claim 3)"
+CLAIM_THREADS=$( [[ "${OK:-0}" -gt 0 ]] && thread_cpu_per "$THREADS0" "$THREADS1" "$OK" )
 # per claim answered in the closed loop (the registry's include applying the owners meanwhile)
 DB_PER_CLAIM=$(join <(echo "$DB0") <(echo "$DB1") | while read -r db c0 r0 i0 c1 r1 i1; do
   echo "$db $(echo "scale=2; ($c1 - $c0) / $OK" | bc) commits, $(echo "scale=2; ($r1 - $r0) / $OK" | bc) rows written, $(echo "scale=2; ($i1 - $i0) / $OK" | bc) index scans"
 done | paste -sd';' - | sed 's/;/; /g')
 RSS_AFTER="claim $(rss_mb "${SVC_PID[claim]}") MB, registry $(rss_mb "${SVC_PID[registry]}") MB"
+
+# The floor of a claim, in the same run: the closed loop's very requests (same tokens, bodies and
+# connections) against the floor app (deploy/bench/floor, claim-service's JVM options), whose
+# POST /floor/user checks the token with quarkus-oidc as the services do, reads the JSON on a worker
+# thread and answers, doing nothing else. After the registry has applied the closed loop's owners.
+claimed=$(psql -qtA "$PG/claim" -c "SELECT count(*) FROM ownership_ledger WHERE action = 'claimed'")
+for _ in $(seq 1 120); do
+  [[ $(psql -qtA "$PG/registry" -c "SELECT count(*) FROM device_tag WHERE name = 'users'") -ge "$claimed" ]] && break
+  sleep 1
+done
+export BENCH_JVM_FLOOR="${BENCH_JVM_FLOOR-$(jvm_opts_of claim)}"
+start_service floor; await_ready floor
+wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 10s -s "$BENCH/claims.lua" "$(url_of floor)" -- "$WORK/warm.txt" 2 /floor/user >/dev/null
+FLOOR_BEFORE=$(load); FLOOR_CPU0=$(cpu_s "${SVC_PID[floor]}"); FLOOR_THREADS0=$(thread_cpu "${SVC_PID[floor]}")
+FLOOR=$(timeout 600 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$BENCH/claims.lua" "$(url_of floor)" -- "$WORK/run.txt" 2 /floor/user | grep '^RESULT')
+FLOOR_CPU1=$(cpu_s "${SVC_PID[floor]}"); FLOOR_THREADS1=$(thread_cpu "${SVC_PID[floor]}")
+say "floor (POST /floor/user): $FLOOR"
+stop_service floor
+FLOOR_OK=$(echo "$FLOOR" | sed -n 's/.* ok=\([0-9]*\).*/\1/p')
+FLOOR_NON2XX=$(echo "$FLOOR" | sed -n 's/.* non2xx=\([0-9]*\).*/\1/p')
+[[ "${FLOOR_OK:-0}" -gt 0 && "${FLOOR_NON2XX:-1}" -eq 0 ]] || { echo "the floor answered $FLOOR" >&2; exit 1; }
+rate_of() { echo "$1" | sed -n 's/.* rate=\([0-9]*\).*/\1/p'; }
+FLOOR_REPORT="floor (the same requests, POST /floor/user of the floor app: token checked, JSON read, nothing done): ${FLOOR#RESULT } load \"$FLOOR_BEFORE\" -> \"$(load)\"
+    claims/s as a ratio to the floor: $(printf '%.2f' "$(echo "scale=4; $(rate_of "$RESULT") / $(rate_of "$FLOOR")" | bc)"); the floor's CPU ms per request: $(echo "scale=3; 1000 * ($FLOOR_CPU1 - $FLOOR_CPU0) / $FLOOR_OK" | bc) (claim-service per claim: $(per_claim 0))
+    the floor's by threads: $(thread_cpu_per "$FLOOR_THREADS0" "$FLOOR_THREADS1" "$FLOOR_OK")"
 OPEN_RESULTS=""
 if [[ -n "$RATES" ]]; then
   sleep 2
@@ -169,7 +207,9 @@ RESULT claims $(date -u +%Y-%m-%dT%H:%MZ) $(measured registry claim) | $(machine
   imports (POST /api/devices/import):
 ${IMPORTS}  claim-service projection complete ${PROJECTION_S}s after the last import
   claims (wrk -t2 -c$CONNECTIONS -d${DURATION}s): ${RESULT#RESULT } load "$BEFORE" -> "$AFTER"
+  $FLOOR_REPORT
 ${OPEN_RESULTS}  CPU ms per claim during the run (the registry's and PostgreSQL's include applying the owners meanwhile): $CPU_PER_CLAIM
+    claim-service's by threads: $CLAIM_THREADS
   PostgreSQL per claim during the closed loop: $DB_PER_CLAIM
   ${VISIBLE#RESULT }
   claims in claim-service's ledger: $(grep -c . "$WORK/ledger.txt"); devices with an owner in the registry: $owners

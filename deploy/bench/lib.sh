@@ -31,6 +31,7 @@ machine() { echo "$(nproc) cores, $(free -m | awk '/^Mem:/{print $2}') MiB"; }
 module_of() {
   case "$1" in
     registry) echo device-registry-service ;;
+    floor) echo deploy/bench/floor ;; # the floor app: bare Quarkus (REST, JSON, bearer tokens, health)
     *) echo "$1-service" ;;
   esac
 }
@@ -66,6 +67,29 @@ cpu_s() {
   done
   echo "scale=2; $ticks / $(getconf CLK_TCK)" | bc
 }
+# CPU ticks of a JVM's threads by kind, one "kind ticks" per line (thread names of Quarkus, Vert.x,
+# Kafka and HotSpot): what a process's CPU per operation is spent on (thread_cpu before and after)
+thread_cpu() { # <pid>
+  local f
+  for f in /proc/"$1"/task/*/stat; do
+    sed -E 's/^[0-9]+ \((.*)\) . (.*)$/\1|\2/' "$f" 2>/dev/null
+  done | awk -F'|' '{
+    split($2, a, " "); n = $1; t = a[10] + a[11]
+    if (n ~ /^vert\.x-eventl/) k = "event-loop" # /proc keeps 15 characters of a name
+    else if (n ~ /^executor-thread/) k = "workers"
+    else if (n ~ /kafka|outbox-relay/) k = "kafka+relay"
+    else if (n ~ /CompilerThre|Compiler Thread/) k = "jit"
+    else if (n ~ /GC|G1|VM Thread/) k = "gc+vm"
+    else k = "other"
+    s[k] += t
+  } END { for (k in s) print k, s[k] }' | sort
+}
+# the difference of two thread_cpu outputs as "kind ms-per-op, ..." for n operations
+thread_cpu_per() { # <before> <after> <n>
+  join <(echo "$1") <(echo "$2") | awk -v n="$3" -v hz="$(getconf CLK_TCK)" '
+    { printf "%s%s %.2f", (NR > 1 ? ", " : ""), $1, 1000 * ($3 - $2) / hz / n } END { print "" }'
+}
+
 # the benchmark's PostgreSQL: the postmaster and its children (backends, WAL writer, checkpointer)
 pg_pids() {
   local pm; pm=$(head -1 "$WORK/infra/pg/postmaster.pid")

@@ -18,6 +18,9 @@ the six PACKAGED services one after the other (each alone on the machine's spare
 empty database: the Flyway migration is part of the start), and for each records:
   ready   process start -> GET /q/health/ready answers 200 (polled every 50 ms), twice: the first
           start (empty database, migrations) and a restart (migrated database)
+  floor   just before that restart, the same for the floor app (deploy/bench/floor: bare Quarkus with
+          REST, JSON, quarkus-oidc and health, no database) with the service's JVM options: its
+          restart time, and the service's restart as a ratio to it
   idle    RSS 20 s after all six are ready, and heap in use after a full GC (jcmd)
   load    RSS after S seconds of wrk -t2 -c32 on a route of the service (registry GET /api/devices,
           claim GET /api/ownership/ledger, user GET /oauth/jwks, firmware GET /api/firmware/packages,
@@ -48,7 +51,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 source "$REPO/deploy/bench/lib.sh"
-check_prerequisites "${SERVICES[@]}" -- wrk jcmd
+check_prerequisites "${SERVICES[@]}" floor -- wrk jcmd
 
 # the local suite's options per service, read from ServiceProcess.java (one source of truth)
 suite_flags() { # <name>
@@ -72,13 +75,18 @@ start_infra_t0=$(date +%s.%N)
 start_infra "${SERVICES[@]}"
 say "infrastructure ready in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start_infra_t0" | bc)")s"
 
-declare -A FIRST=() SECOND=() IDLE=() HEAP=() LOADED=() RATE=()
+declare -A FIRST=() SECOND=() FLOOR=() IDLE=() HEAP=() LOADED=() RATE=()
 for s in "${SERVICES[@]}"; do
   say "$s: $(jvm_opts_of "$s")"
   v="BENCH_JVM_${s^^}"; base_opts=${!v}
   [[ "$CDS" == true ]] && { mkdir -p "$WORK/cds"; export "$v=$base_opts -XX:ArchiveClassesAtExit=$WORK/cds/$s.jsa"; }
   start_service "$s"; await_ready "$s"; FIRST[$s]=${SVC_READY_S[$s]}
   stop_service "$s"
+  # the floor in the same conditions: the bare Quarkus app with this service's JVM options, started
+  # and restarted while the same services run as during this service's restart
+  export BENCH_JVM_FLOOR="$base_opts"
+  start_service floor; await_ready floor; stop_service floor
+  start_service floor; await_ready floor; FLOOR[$s]=${SVC_READY_S[floor]}; stop_service floor
   [[ "$CDS" == true ]] && export "$v=$base_opts -XX:SharedArchiveFile=$WORK/cds/$s.jsa"
   start_service "$s"; await_ready "$s"; SECOND[$s]=${SVC_READY_S[$s]}
 done
@@ -115,9 +123,12 @@ done
 SUITE_LOADED="services $(suite_mb) MB + PostgreSQL $(pg_rss) MB (PSS) + Kafka $(rss_mb "$KAFKA_PID") MB"
 
 echo "RESULT startup $(date -u +%Y-%m-%dT%H:%MZ) $(measured "${SERVICES[@]}") | $(machine)"
-printf '  %-13s %9s %9s %9s %9s %10s %12s  %s\n' service "ready1_s" "ready2_s" idle_MB heap_MB loaded_MB "requests/s" "jvm options"
+printf '  %-13s %9s %9s %9s %6s %9s %9s %10s %12s  %s\n' service "ready1_s" "ready2_s" "floor_s" ratio idle_MB heap_MB loaded_MB "requests/s" "jvm options"
 for s in "${SERVICES[@]}"; do
-  printf '  %-13s %9s %9s %9s %9s %10s %12s  %s\n' "$s" "${FIRST[$s]}" "${SECOND[$s]}" "${IDLE[$s]}" "${HEAP[$s]}" "${LOADED[$s]}" "${RATE[$s]}" "$(jvm_opts_of "$s")"
+  printf '  %-13s %9s %9s %9s %6s %9s %9s %10s %12s  %s\n' "$s" "${FIRST[$s]}" "${SECOND[$s]}" "${FLOOR[$s]}" \
+    "$(printf '%.2f' "$(echo "scale=4; ${SECOND[$s]} / ${FLOOR[$s]}" | bc)")" "${IDLE[$s]}" "${HEAP[$s]}" "${LOADED[$s]}" "${RATE[$s]}" "$(jvm_opts_of "$s")"
 done
+echo "  floor_s: the restart of the floor app (deploy/bench/floor: bare Quarkus with REST, JSON, quarkus-oidc, health)"
+echo "           with the service's JVM options, just before the service's restart; ratio = ready2_s / floor_s"
 echo "  suite idle: $SUITE_IDLE; after the loads: $SUITE_LOADED"
 echo "  load: when all ready $LOAD_READY, idle $LOAD_IDLE, after the loads $(load)"
