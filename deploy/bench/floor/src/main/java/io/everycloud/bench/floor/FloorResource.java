@@ -5,28 +5,21 @@ import java.util.List;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
-
-import io.smallrye.common.annotation.NonBlocking;
 
 /**
  * The benchmarks' floor (issue 11: "the same load against a bare Quarkus endpoint that does
  * nothing"), in an app of its own with only what the services' requests need of Quarkus:
- * <ul>
- * <li>{@code GET /floor} and {@code POST /floor}: answered on the event loop, the body read and
- * discarded;</li>
- * <li>{@code POST /floor/user}: what a claim costs before it does anything — the bearer token
- * checked by quarkus-oidc (configured as the services configure it), the role checked, a JSON body
- * read on a worker thread (as {@code POST /api/claims} is) and a JSON answer written.</li>
- * </ul>
- * Its time to ready is the floor of the services' starts.
+ * {@code POST /floor/user} is what a claim costs before it does anything — the bearer token checked
+ * by quarkus-oidc (configured as the services configure it), the role checked, a JSON body read on a
+ * worker thread (as {@code POST /api/claims} is) and a JSON answer written. Its time to ready is the
+ * floor of the services' starts. (Device writes have their floors in the registry itself:
+ * {@code GET /timestamp} and {@code POST /bench/post-floor}.)
  */
 @Path("/floor")
 public class FloorResource {
@@ -42,19 +35,6 @@ public class FloorResource {
     /** The caller's token, read as the services' Caller reads it (the user is the subject). */
     @Inject
     JsonWebToken token;
-
-    @GET
-    @NonBlocking
-    @Produces(MediaType.TEXT_PLAIN)
-    public String nothing() {
-        return "0";
-    }
-
-    @POST
-    @NonBlocking
-    public Response discard(String body) {
-        return Response.noContent().build();
-    }
 
     @POST
     @Path("user")
