@@ -256,7 +256,7 @@ public class Inbox {
             return applyAll(consumer, batch, handler);
         } catch (InboxStoppingException e) {
             meters.counter("everycloud.inbox.held", "consumer", consumer).increment(batch.getRecords().size());
-            // no ack (the 'latest' commit strategy would commit past the batch), no nack (the failure
+            // no ack (the commit strategy would commit past the batch), no nack (the failure
             // strategy would dead-letter it): the batch comes again after the restart
             return new CompletableFuture<>();
         }

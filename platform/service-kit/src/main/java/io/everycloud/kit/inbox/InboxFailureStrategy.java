@@ -24,7 +24,7 @@ import io.vertx.mutiny.core.Vertx;
  * except for a record nacked because the service is stopping ({@link InboxStoppingException}): that
  * one is neither dead-lettered nor committed, and comes again after the restart. Its offset stays
  * uncommitted because, once stopping, the inbox refuses every later record too, so none behind it is
- * acknowledged (the {@code latest} commit strategy commits the last acknowledged offset).
+ * acknowledged (the kit's commit strategy, {@link CoalescedCommitStrategy}, commits the last acknowledged offset).
  * <p>
  * SmallRye's strategy creates its dead-letter producer when the channel is created; this one creates
  * it at the channel's first dead letter. A channel's records almost never fail, so a service no longer
