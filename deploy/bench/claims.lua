@@ -26,12 +26,16 @@ end
 
 function request()
   i = i + 1
-  local l = lines[((i - 1) % #lines) + 1] -- wraps only if the run outlasts the file: then 409s show it
+  local l = lines[((i - 1) % #lines) + 1]
+  -- a run that outlasts the file would claim its codes again, as their owners: a claim of a device
+  -- one already owns answers 200 and does nothing, which would inflate the rate. Past the end,
+  -- each request sends a code nobody has, so non2xx shows it.
+  local code = i > #lines and "NOSUCHCODE" or l[2]
   return wrk.format("POST", path, {
     ["Authorization"] = "Bearer " .. l[1],
     ["Content-Type"] = "application/json",
     ["X-Forwarded-For"] = string.format("10.%d.%d.%d", tid, math.floor(i / 256) % 256, i % 256)
-  }, '{"code":"' .. l[2] .. '"}')
+  }, '{"code":"' .. code .. '"}')
 end
 
 function done(summary, latency, requests)
