@@ -34,7 +34,7 @@ import io.vertx.mutiny.core.Vertx;
  * commit sets a timer, and when it fires the offsets kept are committed in one asynchronous request
  * on the consumer's polling thread. A failed commit (a broker outage, a rebalance) puts its offsets
  * back for the next one, unless a newer offset of the partition was acknowledged meanwhile or the
- * partition went to another consumer. Nothing is lost by a commit that never happens (a crash, a
+ * partition went to another consumer (nor after a newer commit of the partition went out). Nothing is lost by a commit that never happens (a crash, a
  * partition revoked before its timer fired): the records after the last committed offset come again,
  * at most one interval of them, and the inbox drops the ones it applied. Unlike SmallRye's
  * {@code throttled} strategy, this one neither looks up the committed offsets after a rebalance nor
@@ -71,6 +71,8 @@ public class CoalescedCommitStrategy implements KafkaCommitHandler.Factory {
         private final KafkaConsumer<?, ?> consumer;
         /** Per partition, the offset to commit next (the highest acknowledged + 1), not yet sent. */
         private final Map<TopicPartition, Long> acknowledged = new HashMap<>();
+        /** Per partition, the highest offset handed to a commit so far. */
+        private final Map<TopicPartition, Long> sent = new HashMap<>();
         private final Set<TopicPartition> assigned = new HashSet<>();
         private boolean timerSet;
         private boolean terminated;
@@ -84,23 +86,39 @@ public class CoalescedCommitStrategy implements KafkaCommitHandler.Factory {
 
         @Override
         public <K, V> Uni<Void> handle(IncomingKafkaRecord<K, V> record) {
-            keep(Map.of(new TopicPartition(record.getTopic(), record.getPartition()), record.getOffset() + 1), false);
+            TopicPartition partition = new TopicPartition(record.getTopic(), record.getPartition());
+            synchronized (this) {
+                if (terminated) {
+                    return Uni.createFrom().voidItem();
+                }
+                acknowledged.merge(partition, record.getOffset() + 1, Math::max);
+            }
+            setTimer();
             return Uni.createFrom().voidItem();
         }
 
-        /** Keeps offsets to commit (a failed commit's only where nothing newer came and the partition is still ours); sets the timer. */
-        private void keep(Map<TopicPartition, Long> offsets, boolean retry) {
+        /**
+         * A failed commit's offsets, kept again where the partition is still this consumer's and
+         * nothing newer was acknowledged or sent meanwhile (a later commit that went out first must
+         * not be followed by an older offset).
+         */
+        private void putBack(Map<TopicPartition, OffsetAndMetadata> offsets) {
             synchronized (this) {
                 if (terminated) {
                     return;
                 }
                 offsets.forEach((partition, offset) -> {
-                    if (!retry) {
-                        acknowledged.merge(partition, offset, Math::max);
-                    } else if (assigned.contains(partition)) {
-                        acknowledged.putIfAbsent(partition, offset);
+                    if (assigned.contains(partition) && offset.offset() >= sent.getOrDefault(partition, 0L)) {
+                        acknowledged.putIfAbsent(partition, offset.offset());
                     }
                 });
+            }
+            setTimer();
+        }
+
+        /** Sets the timer of the next commit, unless it is set or nothing waits. */
+        private void setTimer() {
+            synchronized (this) {
                 if (timerSet || acknowledged.isEmpty()) {
                     return;
                 }
@@ -117,15 +135,16 @@ public class CoalescedCommitStrategy implements KafkaCommitHandler.Factory {
                 if (terminated || acknowledged.isEmpty()) {
                     return;
                 }
-                acknowledged.forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset, null)));
+                acknowledged.forEach((partition, offset) -> {
+                    offsets.put(partition, new OffsetAndMetadata(offset, null));
+                    sent.merge(partition, offset, Math::max);
+                });
                 acknowledged.clear();
             }
             consumer.commitAsync(offsets).subscribe().with(ignored -> {
             }, failure -> {
                 LOG.debugf("%s: could not commit %s (%s); kept for the next commit", channel, offsets, failure.getMessage());
-                Map<TopicPartition, Long> back = new HashMap<>();
-                offsets.forEach((partition, offset) -> back.put(partition, offset.offset()));
-                keep(back, true);
+                putBack(offsets);
             });
         }
 
@@ -139,6 +158,7 @@ public class CoalescedCommitStrategy implements KafkaCommitHandler.Factory {
         public synchronized void partitionsRevoked(Collection<TopicPartition> partitions) {
             assigned.removeAll(partitions);
             acknowledged.keySet().removeAll(partitions);
+            sent.keySet().removeAll(partitions);
         }
 
         /** The channel closes: what was not sent yet is dropped (after the restart those records come again, and the inbox drops them). */
