@@ -33,8 +33,9 @@ import io.vertx.mutiny.core.Vertx;
  * What is acknowledged is kept per partition (the highest offset); the first acknowledgement after a
  * commit sets a timer, and when it fires the offsets kept are committed in one asynchronous request
  * on the consumer's polling thread. A failed commit (a broker outage, a rebalance) puts its offsets
- * back for the next one, unless a newer offset of the partition was acknowledged meanwhile or the
- * partition went to another consumer (nor after a newer commit of the partition went out). Nothing is lost by a commit that never happens (a crash, a
+ * back for the next one, unless the partition went to another consumer or a newer offset of it was
+ * acknowledged or sent meanwhile (an older offset never follows a newer one). Nothing is lost by a
+ * commit that never happens (a crash, a
  * partition revoked before its timer fired): the records after the last committed offset come again,
  * at most one interval of them, and the inbox drops the ones it applied. Unlike SmallRye's
  * {@code throttled} strategy, this one neither looks up the committed offsets after a rebalance nor
