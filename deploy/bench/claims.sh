@@ -37,8 +37,8 @@ ratio to it, and its CPU per request next to claim-service's per claim.
 (deploy/bench/ClaimsAtRate.java: claim i is due at start + i/R whatever the answers before it, and
 its latency counts from when it was due; at most 64 in flight, as wrk2's fixed connections: a claim
 due while all are busy waits for one, and that wait counts), on codes and users of their own: the latency at a rate
-below, at and above what the closed loop reached, and the CPU per claim at each rate (the client's
-JVM runs on the same cores but is not counted).
+below, at and above what the closed loop reached, and the CPU per claim at each rate, and the client's JVM's
+(it runs on the same cores).
 
 Targets (issue 11): 500 claims/s with p99 < 100 ms; claim -> registry shows the owner p99 < 500 ms.
 Prerequisites: ./mvnw -B -ntp install -DskipTests, wrk, curl, psql. ~12 min (mostly minting
@@ -195,14 +195,15 @@ if [[ -n "$RATES" ]]; then
   while read -r line; do
     if [[ "$line" == START* ]]; then
       before=$(load)
-      CPU0=("$(cpu_s "${SVC_PID[claim]}")" "$(cpu_s "${SVC_PID[registry]}")" "$(cpu_s $(pg_pids))" "$(cpu_s "$KAFKA_PID")")
+      CLIENT_PID=$(pgrep -f "ClaimsAtRate.java $(url_of claim)" | head -1)
+      CPU0=("$(cpu_s "${SVC_PID[claim]}")" "$(cpu_s "${SVC_PID[registry]}")" "$(cpu_s $(pg_pids))" "$(cpu_s "$KAFKA_PID")" "$(cpu_s "$CLIENT_PID")")
       continue
     fi
-    CPU1=("$(cpu_s "${SVC_PID[claim]}")" "$(cpu_s "${SVC_PID[registry]}")" "$(cpu_s $(pg_pids))" "$(cpu_s "$KAFKA_PID")")
+    CPU1=("$(cpu_s "${SVC_PID[claim]}")" "$(cpu_s "${SVC_PID[registry]}")" "$(cpu_s $(pg_pids))" "$(cpu_s "$KAFKA_PID")" "$(cpu_s "$CLIENT_PID")")
     OK=$(echo "$line" | sed -n 's/.* ok=\([0-9]*\).*/\1/p')
     say "$line"
     OPEN_RESULTS+="  open loop: ${line#RESULT } load \"$before\" -> \"$(load)\""$'\n'
-    OPEN_RESULTS+="    CPU ms per claim: claim-service $(per_claim 0), registry $(per_claim 1), PostgreSQL $(per_claim 2), Kafka $(per_claim 3)"$'\n'
+    OPEN_RESULTS+="    CPU ms per claim: claim-service $(per_claim 0), registry $(per_claim 1), PostgreSQL $(per_claim 2), Kafka $(per_claim 3); the client's JVM (ClaimsAtRate, same cores) $(per_claim 4)"$'\n'
   done < <(java "$BENCH/ClaimsAtRate.java" "$(url_of claim)" "$WORK/open.txt" "$DURATION" $RATES | grep --line-buffered -E '^(START|RESULT)')
 fi
 psql -qtA -F $'\t' "$PG/claim" -c "SELECT identity, user_id, (extract(epoch FROM recorded_at) * 1000)::bigint FROM ownership_ledger WHERE action = 'claimed'" >"$WORK/ledger.txt"

@@ -21,17 +21,20 @@ import io.quarkus.scheduler.Scheduled;
 
 /**
  * Limits claim attempts per user and per client address, counted in the service's database so
- * every replica shares the count. Only failures (wrong, expired or owned codes) use up the budget.
+ * every replica shares the count. Only failures (wrong, expired or owned codes) use up the budget,
+ * and only failures write.
  *
- * <p>An attempt first locks its two counters (user, address) in the caller's transaction and
- * reads them; over the limit it is refused (429) before the code is even looked up (the lookup is
- * the same statement's last part, guarded by the counters), so a burst of guesses stops at the
- * limit and the right code inside that burst is refused too. The locks are
+ * <p>An attempt first takes its two counters' locks (user, address: transaction-scoped advisory
+ * locks, in the database function {@code claim_attempt_allowed}, migration V4) and reads the
+ * counters as committed before it; over the limit it is refused (429) before the code is even
+ * looked up (the lookup is the same statement's last part, guarded by the verdict), so a burst of
+ * guesses stops at the limit and the right code inside that burst is refused too. The locks are
  * held until the attempt's transaction ends, and a failed attempt adds one to both counters in
  * that same transaction ({@link #countFailure}): concurrent attempts of one user (or one address)
- * take turns on the counter rows, and each sees every failure before it. Successful attempts leave
- * the counters as they were. One statement for the counters and the lookup, one more for a
- * failure; the attempt commits with the claim it decides.
+ * take turns, and each sees every failure before it. A successful attempt writes no counter (a
+ * lock on a row would have: the row version and its WAL, for every claim). One statement for the
+ * locks, the counters and the lookup, one more for a failure; the attempt commits with the claim
+ * it decides.
  */
 @ApplicationScoped
 public class ClaimRateLimiter {
@@ -54,22 +57,18 @@ public class ClaimRateLimiter {
     }
 
     /**
-     * In one statement (one round trip): locks the attempt's counters until the transaction ends
-     * (creating them at zero in a new window), then runs the code lookup only if neither counter has
-     * reached its limit. Over the limit: 429 with Retry-After, and the code was not looked up.
+     * In one statement (one round trip): takes the attempt's locks until the transaction ends, reads
+     * its counters, then runs the code lookup only if neither counter has reached its limit. Over
+     * the limit: 429 with Retry-After, and the code was not looked up.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public DeviceRepository.CodeLookup check(Attempt attempt, DeviceRepository.CodeQuery lookup) {
-        // DO UPDATE (not DO NOTHING): the row is locked and returned whether it is new or not. The
-        // lookup's guard reads the counters as locked; the outer join gives one row even when no
-        // device has the code, so the verdict always comes back.
+        // The verdict is a VOLATILE function's (its snapshot is taken once the locks are held); the
+        // CTE is evaluated once. The outer join gives one row even when no device has the code, so
+        // the verdict always comes back.
         String sql = """
-                WITH attempts AS (
-                    INSERT INTO claim_attempt_window (bucket, window_start, attempts) VALUES (?, ?, 0), (?, ?, 0)
-                    ON CONFLICT (bucket, window_start) DO UPDATE SET attempts = claim_attempt_window.attempts
-                    RETURNING bucket, attempts),
-                allowed AS (
-                    SELECT bool_and(attempts < CASE WHEN bucket = ? THEN ? ELSE ? END) AS ok FROM attempts),
+                WITH allowed AS (
+                    SELECT claim_attempt_allowed(?, ?, ?, ?, ?) AS ok),
                 found AS (
                 """ + lookup.sql("(SELECT ok FROM allowed)") + """
                 )
@@ -80,13 +79,11 @@ public class ClaimRateLimiter {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             Timestamp start = Timestamp.from(attempt.windowStart());
             s.setString(1, attempt.userBucket());
-            s.setTimestamp(2, start);
-            s.setString(3, attempt.addressBucket());
-            s.setTimestamp(4, start);
-            s.setString(5, attempt.userBucket());
-            s.setInt(6, config.rateLimit().perUser());
-            s.setInt(7, config.rateLimit().perAddress());
-            lookup.bind(s, 8);
+            s.setString(2, attempt.addressBucket());
+            s.setTimestamp(3, start);
+            s.setInt(4, config.rateLimit().perUser());
+            s.setInt(5, config.rateLimit().perAddress());
+            lookup.bind(s, 6);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     allowed = rs.getBoolean("attempt_allowed");
@@ -108,16 +105,21 @@ public class ClaimRateLimiter {
         return refusal.problem().status() == 429;
     }
 
-    /** The attempt failed: one more failure for its user and its address, committed with the attempt. */
+    /**
+     * The attempt failed: one more failure for its user and its address (the window's first creates
+     * the counter), committed with the attempt, under the locks {@link #check} took.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void countFailure(Attempt attempt) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("""
-                        UPDATE claim_attempt_window SET attempts = attempts + 1
-                        WHERE window_start = ? AND bucket IN (?, ?)""")) {
-            s.setTimestamp(1, Timestamp.from(attempt.windowStart()));
-            s.setString(2, attempt.userBucket());
+                        INSERT INTO claim_attempt_window (bucket, window_start, attempts) VALUES (?, ?, 1), (?, ?, 1)
+                        ON CONFLICT (bucket, window_start) DO UPDATE SET attempts = claim_attempt_window.attempts + 1""")) {
+            Timestamp start = Timestamp.from(attempt.windowStart());
+            s.setString(1, attempt.userBucket());
+            s.setTimestamp(2, start);
             s.setString(3, attempt.addressBucket());
+            s.setTimestamp(4, start);
             s.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("could not count a failed claim attempt", e);

@@ -15,6 +15,10 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +37,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.everycloud.claim.Fixtures;
 import io.everycloud.claim.account.DefaultAppsRepository;
 import io.everycloud.events.ClaimEvents;
+import io.agroal.api.AgroalDataSource;
 import io.everycloud.events.Envelope;
 import io.everycloud.events.UserEvents;
 import io.everycloud.testkit.EventProbe;
@@ -49,6 +54,9 @@ class ClaimingTest {
 
     @Inject
     DefaultAppsRepository defaultApps;
+
+    @Inject
+    AgroalDataSource dataSource;
 
     @Test
     void aCodeSharedByManyDevicesClaimsThemAllAtOnce() {
@@ -296,6 +304,26 @@ class ClaimingTest {
             Fixtures.provision(Fixtures.identity("many-" + i), Fixtures.tags(code, null));
             given().header("Authorization", Tokens.bearer(Tokens.user(user))).header("X-Forwarded-For", address)
                     .contentType("application/json").body(claimBody(code)).post("/api/claims").then().statusCode(200);
+        }
+        // nor do they write a counter: only failures do (a claim is one transaction with no limiter row)
+        assertThat(attemptCounters(user, address)).isZero();
+        given().header("Authorization", Tokens.bearer(Tokens.user(user))).header("X-Forwarded-For", address)
+                .contentType("application/json").body(claimBody("WRONG-GUESS")).post("/api/claims").then().statusCode(404);
+        assertThat(attemptCounters(user, address)).isEqualTo(2);
+    }
+
+    /** The limiter's counter rows of this user and this address (any window). */
+    private long attemptCounters(UUID user, String address) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT count(*) FROM claim_attempt_window WHERE bucket IN (?, ?)")) {
+            s.setString(1, "user:" + user);
+            s.setString(2, "address:" + address);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

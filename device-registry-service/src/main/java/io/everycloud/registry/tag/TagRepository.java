@@ -123,17 +123,30 @@ public class TagRepository {
         }
     }
 
-    /** Adds tags for many devices (CSV import, new devices without a token): one batch. */
+    /**
+     * Adds tags for many devices (CSV import, new devices without a token, a poll of claims): one
+     * statement over three arrays, not a batch of one INSERT per row (each a statement of its own
+     * for PostgreSQL: 0.06 ms of execution per claim in the claims bench of 2026-11-26).
+     */
     public void addAll(Connection c, List<String[]> rows) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO device_tag (identity, name, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
-            for (String[] row : rows) {
-                s.setString(1, row[0]);
-                s.setString(2, row[1]);
-                s.setString(3, row[2]);
-                s.addBatch();
-            }
-            s.executeBatch();
+        if (rows.isEmpty()) {
+            return;
+        }
+        String[] identities = new String[rows.size()];
+        String[] names = new String[rows.size()];
+        String[] values = new String[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            identities[i] = rows.get(i)[0];
+            names[i] = rows.get(i)[1];
+            values[i] = rows.get(i)[2];
+        }
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO device_tag (identity, name, value)
+                SELECT * FROM unnest(?::text[], ?::text[], ?::text[]) ON CONFLICT DO NOTHING""")) {
+            s.setArray(1, c.createArrayOf("text", identities));
+            s.setArray(2, c.createArrayOf("text", names));
+            s.setArray(3, c.createArrayOf("text", values));
+            s.executeUpdate();
         }
     }
 }

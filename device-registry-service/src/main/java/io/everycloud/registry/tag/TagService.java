@@ -1,5 +1,6 @@
 package io.everycloud.registry.tag;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -9,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
+import io.everycloud.events.Envelope;
 import io.everycloud.events.RegistryEvents;
 import io.everycloud.kit.outbox.Outbox;
 import io.everycloud.kit.problem.ProblemException;
@@ -71,14 +73,17 @@ public class TagService {
 
     /**
      * Inside the caller's transaction, announces the full tag set of each device, in this order,
-     * reading them in one query (a batch of changes already written).
+     * reading them in one query (a batch of changes already written) and writing the events in one
+     * statement (packed: one outbox row, still one Kafka record per device).
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void announceAll(List<String> identities) {
         Map<String, Map<String, List<String>>> full = tags.tagsOf(identities);
+        List<Envelope> events = new ArrayList<>(identities.size());
         for (String identity : identities) {
-            outbox.publish(identity, new RegistryEvents.DeviceTagsChanged(identity, full.getOrDefault(identity, new TreeMap<>())));
+            events.add(Envelope.of(identity, new RegistryEvents.DeviceTagsChanged(identity, full.getOrDefault(identity, new TreeMap<>()))));
         }
+        outbox.publishAll(events);
     }
 
     private Map<String, List<String>> announce(String identity) {

@@ -45,6 +45,14 @@ public interface EveryCloudConfig {
         @WithDefault("1S")
         Duration pollInterval();
 
+        /**
+         * How long the relay, once woken by a commit, waits for more commits before it reads the
+         * outbox: the commits of that time go to Kafka in one round (one transaction, one request).
+         * It adds at most this much to an event's way to Kafka; zero relays each wake-up at once.
+         */
+        @WithDefault("5MS")
+        Duration linger();
+
         /** Longest wait between attempts while Kafka is unreachable. */
         @WithDefault("5S")
         Duration maxBackoff();

@@ -38,8 +38,9 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Sends outbox rows to Kafka in id order (so in order per key), with an idempotent producer and
- * {@code acks=all}, then marks them sent. Woken by every commit that wrote the outbox, and by a
- * slow safety poll. While Kafka is unreachable it backs off and keeps the rows; a crash between
+ * {@code acks=all}, then marks them sent. Woken by every commit that wrote the outbox (it then
+ * lingers {@code everycloud.outbox.linger}, 5 ms, so that the commits of that time share a round),
+ * and by a slow safety poll. While Kafka is unreachable it backs off and keeps the rows; a crash between
  * sending and marking sends them again (consumers' inboxes drop the duplicates). Replicas of a
  * service take turns through a PostgreSQL advisory lock, so only one relays at a time. A row
  * packed by {@link Outbox#publishAll} is sent as one record per event and marked once.
@@ -90,7 +91,7 @@ public class OutboxRelay {
             return;
         }
         // 200 ms after the first failure, doubled up to outbox.max-backoff (5 s by default)
-        worker = new WakeableWorker("outbox-relay", config.outbox().pollInterval(),
+        worker = new WakeableWorker("outbox-relay", config.outbox().pollInterval(), config.outbox().linger(),
                 new Backoff(FIRST_BACKOFF, config.outbox().maxBackoff()), this::round, new WakeableWorker.Listener() {
                     @Override
                     public void failed(Exception error, int consecutive, Duration backoff) {

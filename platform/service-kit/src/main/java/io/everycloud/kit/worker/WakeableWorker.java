@@ -21,6 +21,12 @@ import org.jboss.logging.Logger;
  * it when the application shuts down (Quarkus {@code @Observes ShutdownEvent}, fired before the
  * datasources and the Kafka clients are closed), so no round runs against a closed datasource.
  *
+ * <p>A worker may <em>linger</em>: after the wake-up that ends a wait it waits that much longer
+ * before the round, so that the wake-ups of that time share one round (the outbox relay: the
+ * commits of a few milliseconds are sent in one batch, one transaction and one Kafka request
+ * instead of one each). Back-to-back rounds ({@link Round#run} said more is waiting) and safety
+ * polls do not linger; {@link #stop} cuts a lingering wait short.
+ *
  * <p>Used by the outbox relay of every service and by notification-service's email and webhook
  * senders.
  */
@@ -51,6 +57,7 @@ public final class WakeableWorker {
 
     private final String name;
     private final Duration pollInterval;
+    private final Duration linger;
     private final Backoff backoff;
     private final Round round;
     private final Listener listener;
@@ -67,8 +74,24 @@ public final class WakeableWorker {
      * @param listener     told about failures and recovery
      */
     public WakeableWorker(String name, Duration pollInterval, Backoff backoff, Round round, Listener listener) {
+        this(name, pollInterval, Duration.ZERO, backoff, round, listener);
+    }
+
+    /**
+     * @param name         the thread's name (shows in thread dumps and logs)
+     * @param pollInterval longest wait between two rounds without a wake-up
+     * @param linger       how long a wake-up waits for more wake-ups before the round (zero: none)
+     * @param backoff      waits after failed rounds
+     * @param round        the work
+     * @param listener     told about failures and recovery
+     */
+    public WakeableWorker(String name, Duration pollInterval, Duration linger, Backoff backoff, Round round, Listener listener) {
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException("linger must not be negative: " + linger);
+        }
         this.name = Objects.requireNonNull(name);
         this.pollInterval = Objects.requireNonNull(pollInterval);
+        this.linger = linger;
         this.backoff = Objects.requireNonNull(backoff);
         this.round = Objects.requireNonNull(round);
         this.listener = listener == null ? new Listener() {
@@ -135,7 +158,11 @@ public final class WakeableWorker {
         while (running) {
             try {
                 if (!again) {
-                    wakeups.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    boolean woken = wakeups.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    if (woken && !linger.isZero() && running) {
+                        // the wake-ups of the next linger share this round; stop() counts down at once
+                        stopping.await(linger.toNanos(), TimeUnit.NANOSECONDS);
+                    }
                     wakeups.drainPermits();
                     if (!running) {
                         break;

@@ -165,6 +165,47 @@ class WakeableWorkerTest {
     }
 
     @Test
+    void wakeUpsWithinTheLingerShareOneRound() throws Exception {
+        AtomicInteger rounds = new AtomicInteger();
+        CountDownLatch first = new CountDownLatch(1);
+        // a linger far longer than the wake-ups take: all ten fall inside it, however slow the machine
+        worker = new WakeableWorker("test-worker", NO_POLL, Duration.ofSeconds(2), SHORT, () -> {
+            rounds.incrementAndGet();
+            first.countDown();
+            return false;
+        }, null);
+        worker.start();
+        long woken = System.nanoTime();
+        for (int i = 0; i < 10; i++) {
+            worker.wake();
+        }
+        assertTrue(first.await(30, TimeUnit.SECONDS));
+        assertTrue(System.nanoTime() - woken >= Duration.ofSeconds(2).toNanos(), "the round waited out the linger");
+        Thread.sleep(200);
+        assertEquals(1, rounds.get(), "ten wake-ups within the linger ran one round");
+        worker.wake();
+        waitFor(() -> rounds.get() == 2);
+    }
+
+    @Test
+    void aStopCutsALingeringWaitShort() throws Exception {
+        AtomicInteger rounds = new AtomicInteger();
+        worker = new WakeableWorker("test-worker", NO_POLL, Duration.ofHours(1), SHORT, () -> {
+            rounds.incrementAndGet();
+            return false;
+        }, null);
+        worker.start();
+        worker.wake();
+        Thread.sleep(100);
+        long stopping = System.nanoTime();
+        assertTrue(worker.stop(Duration.ofSeconds(5)));
+        assertTrue(System.nanoTime() - stopping < Duration.ofSeconds(5).toNanos(), "the stop did not wait out the hour");
+        assertEquals(0, rounds.get(), "no round started once stopping");
+        assertThrows(IllegalArgumentException.class,
+                () -> new WakeableWorker("test-worker-2", NO_POLL, Duration.ofMillis(-1), SHORT, () -> false, null));
+    }
+
+    @Test
     void aWorkerStartsOnceAndAStopBeforeStartIsHarmless() {
         worker = new WakeableWorker("test-worker", NO_POLL, SHORT, () -> false, null);
         assertTrue(worker.stop(Duration.ofMillis(10)));
