@@ -66,13 +66,7 @@ public final class WakeableWorker {
     private volatile boolean running;
     private Thread thread;
 
-    /**
-     * @param name         the thread's name (shows in thread dumps and logs)
-     * @param pollInterval longest wait between two rounds without a wake-up
-     * @param backoff      waits after failed rounds
-     * @param round        the work
-     * @param listener     told about failures and recovery
-     */
+    /** A worker that does not linger: each wake-up runs a round at once (see the six-argument constructor). */
     public WakeableWorker(String name, Duration pollInterval, Backoff backoff, Round round, Listener listener) {
         this(name, pollInterval, Duration.ZERO, backoff, round, listener);
     }
