@@ -6,12 +6,12 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LOAD_S=15
 FLAGS=suite
-CDS=false
+CDS=true
 KEEP=false
 
 usage() {
   cat <<USAGE
-Usage: deploy/bench/startup.sh [--flags suite|default|"<jvm options>"] [--cds] [--load-seconds S] [--keep] [--help]
+Usage: deploy/bench/startup.sh [--flags suite|default|"<jvm options>"] [--build-cds] [--load-seconds S] [--keep] [--help]
 
 Starts, with its own PostgreSQL (one database per service), Kafka and token issuer on free ports,
 the six PACKAGED services one after the other (each alone on the machine's spare CPU, with an
@@ -31,10 +31,14 @@ and the whole suite's memory: the six services + PostgreSQL (all its processes) 
                  per service; default)
 --flags default  no JVM options (the JVM's defaults: a quarter of the machine's memory as heap)
 --flags "..."    these options for every service
---cds            a dynamic class-data-sharing archive per service (JDK 13+): the first start
-                 writes it at exit (-XX:ArchiveClassesAtExit), the restart uses it (-XX:SharedArchiveFile)
-BENCH_JVM_<NAME> (e.g. BENCH_JVM_REGISTRY) overrides the options of one service. Every start uses the
-build's AppCDS archive (quarkus-app/app-cds.jsa) as the local suite does; BENCH_APPCDS=false: without it.
+(default)        each service's first start is a training run, as in the local suite (deploy/local
+                 ServiceProcess): the JVM writes a dynamic class-data-sharing archive of every class
+                 the run loaded at its stop (-XX:ArchiveClassesAtExit), and the restart maps it
+                 (-XX:SharedArchiveFile); the floor app is trained the same way before its measured restart
+--build-cds      instead, every start uses the build's AppCDS archive (quarkus-app/app-cds.jsa: the
+                 classes loaded until Quarkus' static init), as the local suite does with
+                 EVERYCLOUD_CDS_TRAINING=false; BENCH_APPCDS=false: no archive at all
+BENCH_JVM_<NAME> (e.g. BENCH_JVM_REGISTRY) overrides the options of one service.
 Prerequisites: ./mvnw -B -ntp install -DskipTests, wrk, curl, psql, jcmd. ~4 min.
 USAGE
 }
@@ -43,7 +47,8 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --flags) FLAGS=$2; shift 2 ;;
     --load-seconds) LOAD_S=$2; shift 2 ;;
-    --cds) CDS=true; shift ;;
+    --build-cds) CDS=false; shift ;;
+    --cds) CDS=true; shift ;; # the default since 2026-11-26 19:00
     --keep) KEEP=true; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
@@ -85,7 +90,9 @@ for s in "${SERVICES[@]}"; do
   # the floor in the same conditions: the bare Quarkus app with this service's JVM options, started
   # and restarted while the same services run as during this service's restart
   export BENCH_JVM_FLOOR="$base_opts"
+  [[ "$CDS" == true ]] && export BENCH_JVM_FLOOR="$base_opts -XX:ArchiveClassesAtExit=$WORK/cds/floor-$s.jsa"
   start_service floor; await_ready floor; stop_service floor
+  [[ "$CDS" == true ]] && export BENCH_JVM_FLOOR="$base_opts -XX:SharedArchiveFile=$WORK/cds/floor-$s.jsa"
   start_service floor; await_ready floor; FLOOR[$s]=${SVC_READY_S[floor]}; stop_service floor
   [[ "$CDS" == true ]] && export "$v=$base_opts -XX:SharedArchiveFile=$WORK/cds/$s.jsa"
   start_service "$s"; await_ready "$s"; SECOND[$s]=${SVC_READY_S[$s]}

@@ -29,6 +29,10 @@ final class ServiceProcess {
     final int port;
     final Path logFile;
     private Process process;
+    /** The archive this run writes at its exit (a training run), else null. */
+    private Path training;
+    private Path trained;
+    private volatile boolean killed;
 
     ServiceProcess(String name, String module, String database, int port, Path logFile) {
         this.name = name;
@@ -48,11 +52,26 @@ final class ServiceProcess {
      * replaces files under target/ but not under the running service.
      */
     void start(Path repo, Path appsDir, Map<String, String> environment) throws IOException {
-        Path app = snapshot(repo.resolve(module).resolve("target/quarkus-app"), appsDir.resolve(name));
+        Path built = repo.resolve(module).resolve("target/quarkus-app");
+        Path app = snapshot(built, appsDir.resolve(name));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions(name));
-        command.addAll(classDataSharing(app));
+        trained = trainedArchive(app, repo.resolve(module).resolve("target/cds"), module);
+        training = null;
+        killed = false;
+        if (Files.isRegularFile(trained)) {
+            command.add("-XX:SharedArchiveFile=" + trained);
+        } else if (trainingEnabled()) {
+            // a dynamic archive cannot be written on top of another one: this run goes without the build's
+            training = trained.resolveSibling(trained.getFileName() + "." + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".tmp");
+            Files.createDirectories(training.getParent());
+            command.add("-XX:ArchiveClassesAtExit=" + training);
+            // the dump lists ~2,800 classes it skips (not linked, old bytecode) as warnings: not news
+            command.add("-Xlog:cds=error");
+        } else {
+            command.addAll(classDataSharing(app));
+        }
         command.addAll(List.of("-Djava.awt.headless=true", "-jar", "quarkus-run.jar"));
         Files.createDirectories(logFile.getParent());
         Files.writeString(logFile, "", StandardCharsets.UTF_8); // one run per log file; the previous run's log is replaced
@@ -95,6 +114,71 @@ final class ServiceProcess {
      */
     static List<String> classDataSharing(Path app) {
         return Files.isRegularFile(app.resolve(APP_CDS)) ? List.of("-XX:SharedArchiveFile=" + APP_CDS) : List.of();
+    }
+
+    /**
+     * The archive of every class a full run of this build loaded, written by the JVM when the first
+     * run after a build stops ({@code -XX:ArchiveClassesAtExit}; what JDK 19's
+     * {@code -XX:+AutoCreateSharedArchive} does by itself) and used by every later start
+     * ({@code -XX:SharedArchiveFile}). The build's AppCDS archive holds only the classes loaded
+     * until Quarkus' static init (6,300 of the registry's 15,900); the rest (Kafka clients,
+     * Flyway, Hibernate's and Vert.x' runtime, the service's own) were read and verified from the
+     * jars at every start. It lives in {@code <module>/target/cds/}, named by a fingerprint of the
+     * JDK and of every file of the snapshot that runs (path, size, time: what the JVM checks before
+     * it maps an archive), so a rebuild trains again and a snapshot of the same build in another
+     * data folder (each e2e suite has its own) reuses it: the archive records the class path
+     * relative to the snapshot.
+     * {@code EVERYCLOUD_CDS_TRAINING=false} turns training off (the build's archive is used).
+     */
+    static Path trainedArchive(Path app, Path directory, String module) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update((System.getProperty("java.vm.version") + "|" + System.getProperty("java.home")).getBytes(StandardCharsets.UTF_8));
+        List<Path> files;
+        try (var paths = Files.walk(app)) {
+            files = paths.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().endsWith(".jsa")).sorted().toList();
+        }
+        for (Path file : files) {
+            crc.update((app.relativize(file) + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis() + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        return directory.resolve(String.format("%s-%08x.jsa", module, crc.getValue())).toAbsolutePath().normalize();
+    }
+
+    static boolean trainingEnabled() {
+        return !"false".equalsIgnoreCase(System.getenv().getOrDefault("EVERYCLOUD_CDS_TRAINING", "true"));
+    }
+
+    /**
+     * After a training run stopped by itself (not killed: a half-written archive is never kept), its
+     * archive becomes the one later starts use, atomically; archives of older builds are deleted.
+     */
+    private void keepTrainedArchive() {
+        Path written = training;
+        training = null;
+        if (written == null) {
+            return;
+        }
+        try {
+            if (!killed && Files.isRegularFile(written) && Files.size(written) > 0) {
+                Files.move(written, trained, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                try (var old = Files.list(trained.getParent())) {
+                    for (Path other : (Iterable<Path>) old::iterator) {
+                        String n = other.getFileName().toString();
+                        if (!other.equals(trained) && n.endsWith(".jsa") && !isAnotherRunsTraining(other)) {
+                            Files.deleteIfExists(other);
+                        }
+                    }
+                }
+            } else {
+                Files.deleteIfExists(written);
+            }
+        } catch (IOException e) {
+            System.out.println("  " + name + ": class-data archive not kept: " + e.getMessage());
+        }
+    }
+
+    private static boolean isAnotherRunsTraining(Path file) {
+        return file.getFileName().toString().endsWith(".tmp");
     }
 
     /** Prints the JVM options of the service named by the argument (for deploy/bench/startup.sh). */
@@ -156,16 +240,23 @@ final class ServiceProcess {
         if (process == null) {
             return;
         }
+        if (training != null) {
+            // writing the archive at exit takes a few seconds more (six JVMs at once on two cores: up to ~30 s)
+            grace = grace.plusSeconds(60);
+        }
         try {
             if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 System.out.println("  " + name + " did not stop within " + grace.toSeconds() + " s; killing it");
+                killed = true;
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            killed = true;
             process.destroyForcibly();
         }
+        keepTrainedArchive();
     }
 
     /** The last lines of the service's log (what a person needs to see when it failed to start). */

@@ -47,6 +47,35 @@ class ServiceProcessTest {
     }
 
     @Test
+    void theTrainedArchiveIsOnePerBuildAndSharedBySnapshotsOfIt(@TempDir Path dir) throws Exception {
+        Path built = dir.resolve("claim-service/target/quarkus-app");
+        Files.createDirectories(built.resolve("lib/main"));
+        Files.writeString(built.resolve("quarkus-run.jar"), "v1");
+        Files.writeString(built.resolve("lib/main/dep.jar"), "dep v1");
+        Files.writeString(built.resolve("app-cds.jsa"), "the build's archive");
+
+        Path cds = dir.resolve("claim-service/target/cds");
+
+        Path archive = ServiceProcess.trainedArchive(ServiceProcess.snapshot(built, dir.resolve("data/apps/claim")), cds, "claim-service");
+        assertThat(archive.getParent()).isEqualTo(cds.toAbsolutePath());
+        assertThat(archive.getFileName().toString()).startsWith("claim-service-").endsWith(".jsa");
+        // a snapshot of the same build in another data folder (another e2e suite), or the build's
+        // own archive rewritten: the same trained archive
+        Files.writeString(built.resolve("app-cds.jsa"), "rewritten");
+        assertThat(ServiceProcess.trainedArchive(ServiceProcess.snapshot(built, dir.resolve("other/apps/claim")), cds, "claim-service"))
+                .isEqualTo(archive);
+
+        // a rebuild (one jar of another size) trains again
+        Files.writeString(built.resolve("lib/main/dep.jar"), "dep v2 (longer)");
+        Path rebuilt = ServiceProcess.trainedArchive(ServiceProcess.snapshot(built, dir.resolve("data/apps/claim")), cds, "claim-service");
+        assertThat(rebuilt).isNotEqualTo(archive);
+        // so does a jar that only changed its time (the JVM checks both)
+        Files.setLastModifiedTime(built.resolve("quarkus-run.jar"), java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+        assertThat(ServiceProcess.trainedArchive(ServiceProcess.snapshot(built, dir.resolve("data/apps/claim")), cds, "claim-service"))
+                .isNotEqualTo(rebuilt);
+    }
+
+    @Test
     void theTailOfALogShowsItsLastLines(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("claim.log");
         StringBuilder text = new StringBuilder();
