@@ -12,10 +12,7 @@ class ServiceProcessTest {
 
     @Test
     void aRunningServiceKeepsItsFilesWhenItsModuleIsRebuilt(@TempDir Path dir) throws Exception {
-        Path built = dir.resolve("target/quarkus-app");
-        Files.createDirectories(built.resolve("lib/main"));
-        Files.writeString(built.resolve("quarkus-run.jar"), "v1");
-        Files.writeString(built.resolve("lib/main/dep.jar"), "dep v1");
+        Path built = builtApp(dir.resolve("target/quarkus-app"));
 
         Path app = ServiceProcess.snapshot(built, dir.resolve("data/apps/claim"));
         // a rebuild empties target/quarkus-app and writes new files
@@ -48,10 +45,7 @@ class ServiceProcessTest {
 
     @Test
     void theTrainedArchiveIsOnePerBuildAndSharedBySnapshotsOfIt(@TempDir Path dir) throws Exception {
-        Path built = dir.resolve("claim-service/target/quarkus-app");
-        Files.createDirectories(built.resolve("lib/main"));
-        Files.writeString(built.resolve("quarkus-run.jar"), "v1");
-        Files.writeString(built.resolve("lib/main/dep.jar"), "dep v1");
+        Path built = builtApp(dir.resolve("claim-service/target/quarkus-app"));
         Files.writeString(built.resolve("app-cds.jsa"), "the build's archive");
 
         Path cds = dir.resolve("claim-service/target/cds");
@@ -93,5 +87,13 @@ class ServiceProcessTest {
         assertThat(LocalSuite.hint("FlywayValidateException: Validate failed\nMigration checksum mismatch for migration version 1"))
                 .contains("--fresh");
         assertThat(LocalSuite.hint("Started in 3.2 s")).isEmpty();
+    }
+
+    /** A module's packaged application as the build leaves it: the runner jar and one dependency. */
+    private static Path builtApp(Path built) throws Exception {
+        Files.createDirectories(built.resolve("lib/main"));
+        Files.writeString(built.resolve("quarkus-run.jar"), "v1");
+        Files.writeString(built.resolve("lib/main/dep.jar"), "dep v1");
+        return built;
     }
 }
