@@ -148,10 +148,7 @@ final class ServiceProcess {
         return !"false".equalsIgnoreCase(System.getenv().getOrDefault("EVERYCLOUD_CDS_TRAINING", "true"));
     }
 
-    /**
-     * After a training run stopped by itself (not killed: a half-written archive is never kept), its
-     * archive becomes the one later starts use, atomically; archives of older builds are deleted.
-     */
+    /** After this run's stop: a training run's archive is kept or dropped ({@link #keepArchive}). */
     private void keepTrainedArchive() {
         Path written = training;
         training = null;
@@ -159,26 +156,31 @@ final class ServiceProcess {
             return;
         }
         try {
-            if (!killed && Files.isRegularFile(written) && Files.size(written) > 0) {
-                Files.move(written, trained, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                try (var old = Files.list(trained.getParent())) {
-                    for (Path other : (Iterable<Path>) old::iterator) {
-                        String n = other.getFileName().toString();
-                        if (!other.equals(trained) && n.endsWith(".jsa") && !isAnotherRunsTraining(other)) {
-                            Files.deleteIfExists(other);
-                        }
-                    }
-                }
-            } else {
-                Files.deleteIfExists(written);
-            }
+            keepArchive(written, trained, killed);
         } catch (IOException e) {
             System.out.println("  " + name + ": class-data archive not kept: " + e.getMessage());
         }
     }
 
-    private static boolean isAnotherRunsTraining(Path file) {
-        return file.getFileName().toString().endsWith(".tmp");
+    /**
+     * A training run's archive, once the run stopped: when it stopped by itself (not killed: a
+     * half-written archive is never kept), it becomes the one later starts use, atomically, and the
+     * archives of older builds in its folder are deleted (other runs' trainings in progress stay);
+     * otherwise it is deleted.
+     */
+    static void keepArchive(Path written, Path trained, boolean killed) throws IOException {
+        if (killed || !Files.isRegularFile(written) || Files.size(written) == 0) {
+            Files.deleteIfExists(written);
+            return;
+        }
+        Files.move(written, trained, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (var old = Files.list(trained.getParent())) {
+            for (Path other : (Iterable<Path>) old::iterator) {
+                if (!other.equals(trained) && other.getFileName().toString().endsWith(".jsa")) {
+                    Files.deleteIfExists(other);
+                }
+            }
+        }
     }
 
     /** Prints the JVM options of the service named by the argument (for deploy/bench/startup.sh). */

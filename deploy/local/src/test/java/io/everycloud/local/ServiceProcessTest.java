@@ -70,6 +70,34 @@ class ServiceProcessTest {
     }
 
     @Test
+    void aTrainingRunsArchiveIsKeptOnlyWhenTheRunStoppedByItself(@TempDir Path cds) throws Exception {
+        Path trained = cds.resolve("claim-service-00000002.jsa");
+        Path olderBuild = Files.writeString(cds.resolve("claim-service-00000001.jsa"), "older build");
+        Path otherRunsTraining = Files.writeString(cds.resolve("claim-service-00000002.jsa.77-1.tmp"), "in progress");
+
+        // killed: what it wrote is dropped, nothing else is touched
+        Path killedRun = Files.writeString(cds.resolve("claim-service-00000002.jsa.42-1.tmp"), "half written");
+        ServiceProcess.keepArchive(killedRun, trained, true);
+        assertThat(killedRun).doesNotExist();
+        assertThat(trained).doesNotExist();
+        assertThat(olderBuild).exists();
+
+        // an empty archive (the JVM wrote nothing) is dropped as well
+        Path empty = Files.writeString(cds.resolve("claim-service-00000002.jsa.42-2.tmp"), "");
+        ServiceProcess.keepArchive(empty, trained, false);
+        assertThat(empty).doesNotExist();
+        assertThat(trained).doesNotExist();
+
+        // stopped by itself: its archive becomes the trained one; older builds' go, other runs' trainings stay
+        Path stopped = Files.writeString(cds.resolve("claim-service-00000002.jsa.42-3.tmp"), "every class");
+        ServiceProcess.keepArchive(stopped, trained, false);
+        assertThat(trained).hasContent("every class");
+        assertThat(stopped).doesNotExist();
+        assertThat(olderBuild).doesNotExist();
+        assertThat(otherRunsTraining).exists();
+    }
+
+    @Test
     void theTailOfALogShowsItsLastLines(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("claim.log");
         StringBuilder text = new StringBuilder();
