@@ -11,7 +11,8 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * The request target (path and query) is limited to 8192 characters: exactly that much is served,
  * one more is a 414 problem+json naming the limit and the length, up to the HTTP decoder's own
- * limit (16384), far above Quarkus' default 4096 that answered a bare 414.
+ * limit (16384), far above Quarkus' default 4096 that answered a bare 414. A NUL ({@code %00}) in
+ * the target is a 400 problem+json before any route too (StrictInputTest checks it on a resource).
  */
 @QuarkusTest
 class RequestTargetLimitTest {
@@ -56,5 +57,24 @@ class RequestTargetLimitTest {
         given().urlEncodingEnabled(false).contentType("application/json").body("{\"text\":\"a\",\"count\":1}")
                 .when().post(target(LIMIT + 100))
                 .then().statusCode(414).contentType(PROBLEM);
+    }
+
+    @Test
+    void aNulInTheTargetIsRefusedBeforeAnyRouteEvenOneThatIsNotAResource() {
+        // the health route is Vert.x', not a REST resource: the check is not a JAX-RS filter
+        given().urlEncodingEnabled(false).when().get("/q/health/ready?x=%00")
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("status", equalTo(400))
+                .body("detail", containsString("NUL character (%00)"));
+        given().urlEncodingEnabled(false).when().get("/q/health/ready")
+                .then().statusCode(200);
+    }
+
+    @Test
+    void hasNulFindsTheCharacterAndItsEscapeOnly() {
+        org.junit.jupiter.api.Assertions.assertTrue(RequestTargetLimit.hasNul("/a%00b"));
+        org.junit.jupiter.api.Assertions.assertTrue(RequestTargetLimit.hasNul("/a?b=\0"));
+        org.junit.jupiter.api.Assertions.assertFalse(RequestTargetLimit.hasNul("/a%0Ab?c=%30x"));
+        org.junit.jupiter.api.Assertions.assertFalse(RequestTargetLimit.hasNul(null));
     }
 }
