@@ -11,7 +11,7 @@
 //        password, as the local suite) and a free port (PORT_<SERVICE>; PORT_FLOOR for the floor
 //        app, deploy/bench/floor); an OEM token valid
 //        10 minutes in the env file and a fresh one every minute in <dir>/oem.token; with
-//        --users N, N user tokens (one fresh user id each, valid 10 minutes) in <dir>/users.txt as
+//        --users N, N user tokens (one fresh user id each, valid 60 minutes) in <dir>/users.txt as
 //        "userId TAB token". Writes <dir>/infra.env, then runs until <dir>/stop exists or it is
 //        terminated.
 //   kafka-count <bootstrap> <topic>    prints the sum of the topic's end offsets (records ever written)
@@ -21,6 +21,7 @@
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -56,6 +57,13 @@ public class BenchInfra {
     // ports the local suite (run by others on this machine) uses: never pick one of them
     private static final Set<Integer> RESERVED = Set.of(8080, 8101, 8102, 8103, 8104, 8105, 8106, 15432, 19092, 2525, 8025);
     static final List<String> SERVICES = List.of("registry", "claim", "user", "firmware", "portal", "notification");
+    /**
+     * The user tokens' lifetime: a whole claims run, which uses them from its import to its last
+     * open loop (13 minutes on a slow machine, 2026-11-26 22:16-22:29, when 10-minute tokens expired
+     * before the floor's requests).
+     */
+    private static final Duration USER_TOKENS_VALID_FOR = Duration.ofMinutes(60);
+
     private static final String USAGE = "usage: start <dir> [--services s1,s2,...] [--users N]"
             + " | kafka-count <bootstrap> <topic> | producer-floor <bootstrap> <n>";
 
@@ -155,7 +163,7 @@ public class BenchInfra {
         if (users > 0) {
             String lines = IntStream.range(0, users).parallel().mapToObj(i -> {
                 String id = UUID.randomUUID().toString();
-                return id + "\t" + issuer.token(id, "bench-" + i + "@everycloud.test", "user");
+                return id + "\t" + issuer.token(id, "bench-" + i + "@everycloud.test", "user", USER_TOKENS_VALID_FOR);
             }).collect(Collectors.joining("\n", "", "\n"));
             Files.writeString(dir.resolve("users.txt"), lines);
         }

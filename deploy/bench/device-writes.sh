@@ -10,6 +10,7 @@ CONNECTIONS=200
 DURATION=30s
 WARMUP=30s
 PRODUCER_RECORDS=200000
+FLAGS=suite
 KEEP=false
 
 usage() {
@@ -49,9 +50,14 @@ Options (defaults):
   --warmup W             writes before measuring, so the JIT has compiled the write path ($WARMUP;
                          then 5 s of each floor)
   --producer-records R   records of the raw producer floor ($PRODUCER_RECORDS; 0 skips it)
+  --flags suite|default|"<jvm options>"
+                         the registry's JVM options ($FLAGS): suite = the local suite's (deploy/local
+                         ServiceProcess, as startup.sh; since 2026-11-26 22:30 UTC), default = none
+                         (the JVM's defaults, as every figure before that), or the given ones
   --keep                 keep the temporary folder (logs, tokens) afterwards
-Environment: BENCH_JAVA_OPTS or BENCH_JVM_REGISTRY (extra JVM options of the registry, e.g.
--Xmx512m or JFR); BENCH_REGISTRY_JAR (another packaged registry's quarkus-run.jar).
+Environment: BENCH_JAVA_OPTS (JVM options added to --flags', e.g. JFR) or BENCH_JVM_REGISTRY
+(the registry's whole JVM options, instead of --flags); BENCH_REGISTRY_JAR (another packaged
+registry's quarkus-run.jar).
 EOF
 }
 
@@ -63,6 +69,7 @@ while [[ $# -gt 0 ]]; do
     --duration) DURATION=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
     --producer-records) PRODUCER_RECORDS=$2; shift 2 ;;
+    --flags) FLAGS=$2; shift 2 ;;
     --keep) KEEP=true; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
@@ -72,6 +79,7 @@ done
 
 source "$REPO/deploy/bench/lib.sh"
 check_prerequisites registry -- wrk
+set_jvm_flags "$FLAGS" registry
 setup_work
 start_infra registry
 export REGISTRY_BENCH_POST_FLOOR=true # switches on POST /bench/post-floor, the second floor
@@ -145,6 +153,7 @@ if [[ "$STORED" -ge "$OK" ]]; then VERDICT="every acknowledged write stored"; el
 cat <<EOF
 RESULT device-writes $(date -u +%Y-%m-%dT%H:%MZ) $(measured registry) | $(machine)
   registry ready in ${READY_S}s (load $READY_LOAD); $DEVICES devices activated in ${ACTIVATE_S}s
+  registry JVM options  : $(opts=$(jvm_opts_of registry); echo "${opts:-none (the JVM's defaults)}") (--flags $FLAGS)
   floor  GET /timestamp : $F_RATE req/s    $FLOOR
   floor  POST discarded : $P_RATE req/s    $POST_FLOOR
   writes data_in        : $W_RATE writes/s $WRITES

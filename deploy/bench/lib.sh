@@ -178,6 +178,29 @@ url_of() { echo "http://127.0.0.1:$(port_of "$1")"; }
 # JVM options of a service: BENCH_JVM_<NAME> (e.g. BENCH_JVM_REGISTRY), else BENCH_JAVA_OPTS, else none
 jvm_opts_of() { local v="BENCH_JVM_${1^^}"; echo "${!v-${BENCH_JAVA_OPTS:-}}"; }
 
+# the local suite's JVM options of a service, read from deploy/local's ServiceProcess (one source of truth)
+suite_jvm_options() { # <name>
+  local n=$1; [[ "$n" == registry ]] && n=device-registry
+  java -cp "$REPO/deploy/local/target/classes" io.everycloud.local.ServiceProcess "$n" 2>/dev/null
+}
+
+# sets BENCH_JVM_<NAME> of each service not already given one: --flags suite (the local suite's
+# options), default (none: the JVM's defaults) or the given options; BENCH_JAVA_OPTS is added to each
+set_jvm_flags() { # <suite|default|"options"> <services...>
+  local flags=$1 s v opts; shift
+  for s in "$@"; do
+    v="BENCH_JVM_${s^^}"
+    [[ -n "${!v-}" ]] && continue
+    case "$flags" in
+      suite) opts=$(suite_jvm_options "$s") || true
+             [[ -n "$opts" ]] || { echo "cannot read the local suite's JVM options (deploy/local not built?)" >&2; exit 1; } ;;
+      default) opts="" ;;
+      *) opts=$flags ;;
+    esac
+    export "$v=$opts${BENCH_JAVA_OPTS:+ $BENCH_JAVA_OPTS}"
+  done
+}
+
 # starts the packaged service (does not wait); the wiring is the local suite's, on this run's ports
 start_service() { # <name>
   local name=$1 jar="$WORK/apps/$1/quarkus-run.jar" port; port=$(port_of "$1")

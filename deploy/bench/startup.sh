@@ -58,22 +58,7 @@ done
 source "$REPO/deploy/bench/lib.sh"
 check_prerequisites "${SERVICES[@]}" floor -- wrk jcmd
 
-# the local suite's options per service, read from ServiceProcess.java (one source of truth)
-suite_flags() { # <name>
-  local n=$1; [[ "$n" == registry ]] && n=device-registry
-  java -cp "$REPO/deploy/local/target/classes" io.everycloud.local.ServiceProcess "$n" 2>/dev/null
-}
-for s in "${SERVICES[@]}"; do
-  v="BENCH_JVM_${s^^}"
-  [[ -n "${!v-}" ]] && continue
-  case "$FLAGS" in
-    suite) opts=$(suite_flags "$s") || true
-           [[ -n "$opts" ]] || { echo "cannot read the local suite's JVM options (deploy/local not built?)" >&2; exit 1; } ;;
-    default) opts="" ;;
-    *) opts=$FLAGS ;;
-  esac
-  export "$v=$opts"
-done
+set_jvm_flags "$FLAGS" "${SERVICES[@]}"
 
 setup_work
 start_infra_t0=$(date +%s.%N)

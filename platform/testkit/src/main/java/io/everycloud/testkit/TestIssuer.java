@@ -68,7 +68,12 @@ public final class TestIssuer implements AutoCloseable {
 
     /** A token for the subject with the given role, valid for 10 minutes. */
     public String token(String subject, String email, String role) {
-        return sign(claims(subject, email, List.of(role), AUDIENCE, Duration.ofMinutes(10)), key);
+        return token(subject, email, role, Duration.ofMinutes(10));
+    }
+
+    /** A token for the subject with the given role, valid for the given time (a benchmark's run). */
+    public String token(String subject, String email, String role, Duration validFor) {
+        return sign(claims(subject, email, List.of(role), AUDIENCE, validFor), key);
     }
 
     public String expiredToken(String subject, String role) {
