@@ -150,10 +150,11 @@ per_k() { echo "scale=2; 1000 * $(field "$1" "$2") / $(field "$1" ok)" | bc; } #
 AVG_BATCH=$( [[ -n "$BATCH_COUNT" && "$BATCH_COUNT" != 0* ]] && echo "scale=1; $BATCH_SUM / $BATCH_COUNT" | bc || echo "?")
 if [[ "$STORED" -ge "$OK" ]]; then VERDICT="every acknowledged write stored"; else VERDICT="LOST $((OK - STORED)) acknowledged writes"; fi
 
+REGISTRY_OPTS=$(jvm_opts_of registry); REGISTRY_OPTS=${REGISTRY_OPTS:-"none (the JVM defaults)"}
 cat <<EOF
 RESULT device-writes $(date -u +%Y-%m-%dT%H:%MZ) $(measured registry) | $(machine)
   registry ready in ${READY_S}s (load $READY_LOAD); $DEVICES devices activated in ${ACTIVATE_S}s
-  registry JVM options  : $(opts=$(jvm_opts_of registry); echo "${opts:-none (the JVM's defaults)}") (--flags $FLAGS)
+  registry JVM options  : $REGISTRY_OPTS (--flags $FLAGS)
   floor  GET /timestamp : $F_RATE req/s    $FLOOR
   floor  POST discarded : $P_RATE req/s    $POST_FLOOR
   writes data_in        : $W_RATE writes/s $WRITES
