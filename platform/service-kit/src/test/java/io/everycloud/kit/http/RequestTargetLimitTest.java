@@ -66,8 +66,10 @@ class RequestTargetLimitTest {
                 .then().statusCode(400).contentType(PROBLEM)
                 .body("status", equalTo(400))
                 .body("detail", containsString("NUL character (%00)"));
-        given().urlEncodingEnabled(false).when().get("/q/health/ready")
-                .then().statusCode(200);
+        // without the NUL the same route answers as health does (200 or 503: other tests of this
+        // JVM stop channels), not with the check's 400
+        given().urlEncodingEnabled(false).when().get("/q/health/ready?x=1")
+                .then().statusCode(org.hamcrest.Matchers.anyOf(equalTo(200), equalTo(503)));
     }
 
     @Test
