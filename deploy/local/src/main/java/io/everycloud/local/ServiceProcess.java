@@ -94,8 +94,8 @@ final class ServiceProcess {
      * HotSpot's thresholds for a C2 compilation ({@code -XX:Tier4*}): the code a start runs a few
      * thousand times (configuration, CDI, Hibernate's boot) stays C1-compiled instead of keeping C2
      * busy on one of the two cores, while the device API's code, run thousands of times a second,
-     * still reaches C2 within seconds of load. Restart 4.20–4.68 s instead of 4.90–5.47 s, CPU to
-     * ready 5.8–6.3 s instead of 8.1–8.7 s, and writes 5,670/s instead of 4,794–4,952/s (the same
+     * still reaches C2 within seconds of load. Restart 4.20–5.06 s instead of 4.79–5.47 s, CPU to
+     * ready 5.8–6.8 s instead of 7.8–8.7 s, and writes 5,670/s instead of 4,794–4,952/s (the same
      * machine, interleaved; docs/benchmarks.md).
      * The heap starts at 16 MB ({@code -Xms16m}) instead of the JVM's 1/64 of the machine's memory:
      * a service needs ~20 MB after a GC, and a young generation sized from the larger initial heap

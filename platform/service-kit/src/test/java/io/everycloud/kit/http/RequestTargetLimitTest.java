@@ -1,8 +1,11 @@
 package io.everycloud.kit.http;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -69,14 +72,14 @@ class RequestTargetLimitTest {
         // without the NUL the same route answers as health does (200 or 503: other tests of this
         // JVM stop channels), not with the check's 400
         given().urlEncodingEnabled(false).when().get("/q/health/ready?x=1")
-                .then().statusCode(org.hamcrest.Matchers.anyOf(equalTo(200), equalTo(503)));
+                .then().statusCode(anyOf(equalTo(200), equalTo(503)));
     }
 
     @Test
     void hasNulFindsTheCharacterAndItsEscapeOnly() {
-        org.junit.jupiter.api.Assertions.assertTrue(RequestTargetLimit.hasNul("/a%00b"));
-        org.junit.jupiter.api.Assertions.assertTrue(RequestTargetLimit.hasNul("/a?b=\0"));
-        org.junit.jupiter.api.Assertions.assertFalse(RequestTargetLimit.hasNul("/a%0Ab?c=%30x"));
-        org.junit.jupiter.api.Assertions.assertFalse(RequestTargetLimit.hasNul(null));
+        assertTrue(RequestTargetLimit.hasNul("/a%00b"));
+        assertTrue(RequestTargetLimit.hasNul("/a?b=\0"));
+        assertFalse(RequestTargetLimit.hasNul("/a%0Ab?c=%30x"));
+        assertFalse(RequestTargetLimit.hasNul(null));
     }
 }
