@@ -214,7 +214,8 @@ start_service() { # <name>
   local opts; opts=$(jvm_opts_of "$name")
   # the build's AppCDS archive, as the local suite uses it (deploy/local ServiceProcess): it records
   # the class path relative to quarkus-app/, so the service runs from its snapshot folder.
-  # BENCH_APPCDS=false measures without it; a dynamic archive in the options (startup.sh, whose default trains one per service as the local suite does) replaces it.
+  # BENCH_APPCDS=false measures without it; a dynamic archive in the options replaces it (startup.sh
+  # trains one per service by default, as the local suite does).
   local cds=""
   if [[ "${BENCH_APPCDS:-true}" == true && -f "$WORK/apps/$name/app-cds.jsa" && "$opts" != *SharedArchiveFile* \
         && "$opts" != *ArchiveClassesAtExit* ]]; then
