@@ -66,11 +66,12 @@ public interface RegistryConfig {
         int maxBatch();
 
         /**
-         * Writer threads, each committing the writes of its share of the devices (by identity),
-         * so one group's commit (its WAL flush) overlaps the next group's statements. The
-         * writes of one device always go through the same writer, in order.
+         * Writer threads, each committing the writes of its share of the devices (by identity).
+         * The writes of one device always go through the same writer, in order. One by default:
+         * the next group gathers while a commit waits for its WAL flush, and larger groups cost
+         * less CPU per write than overlapping two writers' commits (docs/benchmarks.md).
          */
-        @WithDefault("2")
+        @WithDefault("1")
         int writers();
 
         /** Writes waiting for a commit; beyond it the device API answers 503. */

@@ -19,21 +19,20 @@ import io.everycloud.registry.RegistryConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
  * Group commit for device writes. Requests put their write on a queue and wait (without a
- * thread) for its future; a writer thread takes everything queued, applies it in one
- * transaction and completes the futures after the commit, so a 2xx always follows a durable
- * write and concurrent writes share one WAL flush. If a batch fails, its writes are retried one
- * by one so one bad write (a device deleted meanwhile) fails alone.
+ * thread) for its future; a writer thread takes everything queued, applies it in one plain JDBC
+ * transaction ({@link ResourceWriter#applyAlone}) and completes the futures after the commit, so
+ * a 2xx always follows a durable write and concurrent writes share one WAL flush. If a batch
+ * fails, its writes are retried one by one so one bad write (a device deleted meanwhile) fails
+ * alone.
  * <p>
- * There are {@code registry.writes.writers} writers, each with its own queue; a device's writes
- * always go to the same one (by its identity), so they stay in order and two writers never
- * touch the same rows (no lock waits, no deadlocks), while one writer's commit waits for its
- * WAL flush and another runs its statements.
+ * There are {@code registry.writes.writers} writers (one by default), each with its own queue; a
+ * device's writes always go to the same one (by its identity), so they stay in order and two
+ * writers never touch the same rows (no lock waits, no deadlocks).
  */
 @ApplicationScoped
 public class DeviceWrites {
@@ -123,7 +122,7 @@ public class DeviceWrites {
 
     private void commit(List<DeviceWrite> batch) {
         try {
-            Map<DeviceWrite, List<Point>> refused = QuarkusTransaction.requiringNew().call(() -> writer.apply(batch));
+            Map<DeviceWrite, List<Point>> refused = writer.applyAlone(batch);
             batchSizes.record(batch.size());
             for (DeviceWrite write : batch) {
                 write.done().complete(refused.getOrDefault(write, List.of()));
@@ -135,8 +134,7 @@ public class DeviceWrites {
             }
             for (DeviceWrite write : batch) {
                 try {
-                    Map<DeviceWrite, List<Point>> refused = QuarkusTransaction.requiringNew()
-                            .call(() -> writer.apply(List.of(write)));
+                    Map<DeviceWrite, List<Point>> refused = writer.applyAlone(List.of(write));
                     write.done().complete(refused.getOrDefault(write, List.of()));
                 } catch (RuntimeException e) {
                     fail(write, e);

@@ -21,11 +21,11 @@ import io.everycloud.events.RegistryEvents;
 import io.everycloud.kit.outbox.Outbox;
 
 /**
- * Stores device writes inside the caller's transaction: latest values, recorded points and the
- * events (resource.written.v1 for announced aliases and platform writes,
- * data.routed.v1 per app). Long polls are woken after the commit. Several writes share the
- * statements (one statement per table for the whole group), so a batch of writes costs a few
- * round trips and one commit.
+ * Stores device writes: latest values, recorded points and the events (resource.written.v1 for
+ * announced aliases and platform writes, data.routed.v1 per app), in the caller's JTA transaction
+ * ({@link #apply}) or in a JDBC transaction of their own ({@link #applyAlone}, the group commit's).
+ * Long polls are woken after the commit. Several writes share the statements (one statement per
+ * table for the whole group), so a batch of writes costs a few round trips and one commit.
  */
 @ApplicationScoped
 public class ResourceWriter {
@@ -45,9 +45,63 @@ public class ResourceWriter {
     @Inject
     ReplicaWakeups replicas;
 
-    /** Applies the writes; returns, per write, the recorded points refused as already recorded. */
+    /**
+     * Applies the writes in the caller's (JTA) transaction; returns, per write, the recorded points
+     * refused as already recorded. Long polls are woken after the commit.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public Map<DeviceWrite, List<Point>> apply(List<DeviceWrite> writes) {
+        Stored stored;
+        try (Connection c = dataSource.getConnection()) {
+            stored = store(c, writes);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not store device writes: " + e.getMessage(), e);
+        }
+        outbox.publishAll(stored.events());
+        if (!stored.changed().isEmpty()) {
+            afterCommit.run(() -> stored.changed().forEach(polls::wake));
+        }
+        return stored.refused();
+    }
+
+    /**
+     * Applies the writes in a transaction of their own on a plain JDBC connection, without the
+     * transaction manager: the group commit's hot path ({@link DeviceWrites}), where JTA's begin,
+     * enlistment, synchronizations and commit cost more CPU than a group's statements. Must not be
+     * called inside a JTA transaction. The values, the points and the outbox rows commit together
+     * or not at all; the relay and the long polls are woken after the commit.
+     */
+    public Map<DeviceWrite, List<Point>> applyAlone(List<DeviceWrite> writes) {
+        Stored stored;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                stored = store(c, writes);
+                outbox.publishAll(c, stored.events());
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not store device writes: " + e.getMessage(), e);
+        }
+        if (!stored.events().isEmpty()) {
+            outbox.committed();
+        }
+        stored.changed().forEach(polls::wake);
+        return stored.refused();
+    }
+
+    /** What storing a group of writes did: the points refused per write, the values changed, the events to announce. */
+    private record Stored(Map<DeviceWrite, List<Point>> refused, List<ResourceValue> changed, List<Envelope> events) {
+    }
+
+    private Stored store(Connection c, List<DeviceWrite> writes) throws SQLException {
         Map<DeviceWrite, List<Point>> refused = new HashMap<>();
         List<ResourceValue> changed = new ArrayList<>();
         Set<String> platformWritten = new java.util.HashSet<>();
@@ -56,104 +110,100 @@ public class ResourceWriter {
                 write.points().forEach(p -> platformWritten.add(write.identity() + '\t' + p.alias()));
             }
         }
-        try (Connection c = dataSource.getConnection()) {
-            // 1. recorded points: a timestamp is taken once per alias
-            List<Object[]> recorded = new ArrayList<>();
-            for (DeviceWrite write : writes) {
-                for (Point point : write.points()) {
-                    if (point.recorded()) {
-                        recorded.add(new Object[] { write, point });
-                    }
+        // 1. recorded points: a timestamp is taken once per alias
+        List<Object[]> recorded = new ArrayList<>();
+        for (DeviceWrite write : writes) {
+            for (Point point : write.points()) {
+                if (point.recorded()) {
+                    recorded.add(new Object[] { write, point });
                 }
             }
-            // identity sets: two equal points in one request are two points (the second one is refused)
-            Set<Point> refusedPoints = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-            if (!recorded.isEmpty()) {
-                try (PreparedStatement s = c.prepareStatement("INSERT INTO resource_point (identity, alias, ts, value) "
-                        + "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-                    for (Object[] entry : recorded) {
-                        DeviceWrite write = (DeviceWrite) entry[0];
-                        Point point = (Point) entry[1];
-                        s.setString(1, write.identity());
-                        s.setString(2, point.alias());
-                        s.setLong(3, point.at().getEpochSecond());
-                        s.setString(4, point.value());
-                        s.addBatch();
-                    }
-                    int[] counts = s.executeBatch();
-                    for (int i = 0; i < counts.length; i++) {
-                        if (counts[i] == 0) {
-                            Object[] entry = recorded.get(i);
-                            refused.computeIfAbsent((DeviceWrite) entry[0], k -> new ArrayList<>()).add((Point) entry[1]);
-                            refusedPoints.add((Point) entry[1]);
-                        }
-                    }
-                }
-            }
-            // 2. latest values, one statement for the group: per alias of a device the newest point
-            // (the later write on a tie), and a point older than the stored value does not replace it
-            Map<String, Object[]> latest = new LinkedHashMap<>();
-            for (DeviceWrite write : writes) {
-                for (Point point : write.points()) {
-                    if (refusedPoints.contains(point)) {
-                        continue;
-                    }
-                    String key = write.identity() + '\t' + point.alias();
-                    Object[] before = latest.get(key);
-                    if (before == null || !((Point) before[1]).at().isAfter(point.at())) {
-                        latest.put(key, new Object[] { write, point });
-                    }
-                }
-            }
-            if (!latest.isEmpty()) {
-                int n = latest.size();
-                String[] identities = new String[n];
-                String[] aliases = new String[n];
-                String[] values = new String[n];
-                Long[] micros = new Long[n];
-                int i = 0;
-                for (Object[] entry : latest.values()) {
+        }
+        // identity sets: two equal points in one request are two points (the second one is refused)
+        Set<Point> refusedPoints = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        if (!recorded.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO resource_point (identity, alias, ts, value) "
+                    + "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                for (Object[] entry : recorded) {
+                    DeviceWrite write = (DeviceWrite) entry[0];
                     Point point = (Point) entry[1];
-                    identities[i] = ((DeviceWrite) entry[0]).identity();
-                    aliases[i] = point.alias();
-                    values[i] = point.value();
-                    micros[i] = point.at().getEpochSecond() * 1_000_000L + point.at().getNano() / 1_000;
-                    i++;
+                    s.setString(1, write.identity());
+                    s.setString(2, point.alias());
+                    s.setLong(3, point.at().getEpochSecond());
+                    s.setString(4, point.value());
+                    s.addBatch();
                 }
-                try (PreparedStatement s = c.prepareStatement("INSERT INTO resource_value (identity, alias, value, updated_at) "
-                        + "SELECT v.identity, v.alias, v.value, TIMESTAMPTZ 'epoch' + v.us * INTERVAL '1 microsecond' "
-                        + "FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS v (identity, alias, value, us) "
-                        + "ON CONFLICT (identity, alias) DO UPDATE SET value = EXCLUDED.value, "
-                        + "updated_at = EXCLUDED.updated_at WHERE resource_value.updated_at <= EXCLUDED.updated_at "
-                        + "RETURNING identity, alias")) {
-                    s.setArray(1, c.createArrayOf("text", identities));
-                    s.setArray(2, c.createArrayOf("text", aliases));
-                    s.setArray(3, c.createArrayOf("text", values));
-                    s.setArray(4, c.createArrayOf("bigint", micros));
-                    try (ResultSet rs = s.executeQuery()) {
-                        while (rs.next()) {
-                            Object[] entry = latest.get(rs.getString(1) + '\t' + rs.getString(2));
-                            Point point = (Point) entry[1];
-                            changed.add(new ResourceValue(rs.getString(1), point.alias(), point.value(), point.at()));
-                        }
+                int[] counts = s.executeBatch();
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] == 0) {
+                        Object[] entry = recorded.get(i);
+                        refused.computeIfAbsent((DeviceWrite) entry[0], k -> new ArrayList<>()).add((Point) entry[1]);
+                        refusedPoints.add((Point) entry[1]);
                     }
                 }
             }
-            // last seen is not written here: every device request refreshes it when it is due, as its
-            // token is checked (DeviceAuth, at most once per last-seen resolution), before the write is queued
-            // 3. platform writes also wake the polls other replicas hold (NOTIFY is sent at commit)
-            List<ResourceValue> fromPlatform = new ArrayList<>();
-            for (int i = 0; i < changed.size(); i++) {
-                ResourceValue value = changed.get(i);
-                if (platformWritten.contains(value.identity() + '\t' + value.alias())) {
-                    fromPlatform.add(value);
+        }
+        // 2. latest values, one statement for the group: per alias of a device the newest point
+        // (the later write on a tie), and a point older than the stored value does not replace it
+        Map<String, Object[]> latest = new LinkedHashMap<>();
+        for (DeviceWrite write : writes) {
+            for (Point point : write.points()) {
+                if (refusedPoints.contains(point)) {
+                    continue;
+                }
+                String key = write.identity() + '\t' + point.alias();
+                Object[] before = latest.get(key);
+                if (before == null || !((Point) before[1]).at().isAfter(point.at())) {
+                    latest.put(key, new Object[] { write, point });
                 }
             }
-            if (!fromPlatform.isEmpty()) {
-                replicas.announce(c, fromPlatform);
+        }
+        if (!latest.isEmpty()) {
+            int n = latest.size();
+            String[] identities = new String[n];
+            String[] aliases = new String[n];
+            String[] values = new String[n];
+            Long[] micros = new Long[n];
+            int i = 0;
+            for (Object[] entry : latest.values()) {
+                Point point = (Point) entry[1];
+                identities[i] = ((DeviceWrite) entry[0]).identity();
+                aliases[i] = point.alias();
+                values[i] = point.value();
+                micros[i] = point.at().getEpochSecond() * 1_000_000L + point.at().getNano() / 1_000;
+                i++;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not store device writes: " + e.getMessage(), e);
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO resource_value (identity, alias, value, updated_at) "
+                    + "SELECT v.identity, v.alias, v.value, TIMESTAMPTZ 'epoch' + v.us * INTERVAL '1 microsecond' "
+                    + "FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS v (identity, alias, value, us) "
+                    + "ON CONFLICT (identity, alias) DO UPDATE SET value = EXCLUDED.value, "
+                    + "updated_at = EXCLUDED.updated_at WHERE resource_value.updated_at <= EXCLUDED.updated_at "
+                    + "RETURNING identity, alias")) {
+                s.setArray(1, c.createArrayOf("text", identities));
+                s.setArray(2, c.createArrayOf("text", aliases));
+                s.setArray(3, c.createArrayOf("text", values));
+                s.setArray(4, c.createArrayOf("bigint", micros));
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        Object[] entry = latest.get(rs.getString(1) + '\t' + rs.getString(2));
+                        Point point = (Point) entry[1];
+                        changed.add(new ResourceValue(rs.getString(1), point.alias(), point.value(), point.at()));
+                    }
+                }
+            }
+        }
+        // last seen is not written here: every device request refreshes it when it is due, as its
+        // token is checked (DeviceAuth, at most once per last-seen resolution), before the write is queued
+        // 3. platform writes also wake the polls other replicas hold (NOTIFY is sent at commit)
+        List<ResourceValue> platformValues = new ArrayList<>();
+        for (int i = 0; i < changed.size(); i++) {
+            ResourceValue value = changed.get(i);
+            if (platformWritten.contains(value.identity() + '\t' + value.alias())) {
+                platformValues.add(value);
+            }
+        }
+        if (!platformValues.isEmpty()) {
+            replicas.announce(c, platformValues);
         }
         // 4. events, in the same transaction: one outbox statement and one row per topic for the whole group
         List<Envelope> events = new ArrayList<>();
@@ -169,11 +219,7 @@ public class ResourceWriter {
                 events.add(Envelope.of(write.identity(), routed));
             }
         }
-        outbox.publishAll(events);
-        if (!changed.isEmpty()) {
-            afterCommit.run(() -> changed.forEach(polls::wake));
-        }
-        return refused;
+        return new Stored(refused, changed, events);
     }
 
     private static Set<Point> refusedPointsOf(Map<DeviceWrite, List<Point>> refused) {

@@ -27,7 +27,7 @@ import io.everycloud.events.Envelope;
 public class Outbox {
 
     private static final String WAKE_KEY = Outbox.class.getName() + ".wake";
-    /** Rows of one INSERT of {@link #publishAll} (4 parameters each, far below PostgreSQL's 32,767). */
+    /** Rows of one INSERT of {@link #publishAll(List)} (4 parameters each, far below PostgreSQL's 32,767). */
     private static final int MAX_ROWS_PER_INSERT = 500;
 
     @Inject
@@ -75,6 +75,41 @@ public class Outbox {
         if (envelopes.isEmpty()) {
             return;
         }
+        try (Connection c = dataSource.getConnection()) {
+            insert(c, rows(envelopes));
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not write the outbox", e);
+        }
+        wakeAfterCommit();
+    }
+
+    /**
+     * {@link #publishAll(List)} for a caller that runs its own JDBC transaction instead of a JTA
+     * one, as the registry's group commit does (there, the transaction manager's begin and commit
+     * cost more than the statement): the rows are written on {@code connection}, in its open
+     * transaction, so they commit or roll back with the change they announce. Call
+     * {@link #committed()} once that transaction has committed, or the relay finds them only at
+     * its next periodic look.
+     *
+     * @throws IllegalStateException if the connection is in auto-commit mode (the rows would be
+     *         committed alone)
+     */
+    public void publishAll(Connection connection, List<Envelope> envelopes) throws SQLException {
+        if (connection.getAutoCommit()) {
+            throw new IllegalStateException("the outbox needs the caller's transaction: the connection is in auto-commit mode");
+        }
+        if (!envelopes.isEmpty()) {
+            insert(connection, rows(envelopes));
+        }
+    }
+
+    /** Tells the relay that a transaction written through {@link #publishAll(Connection, List)} committed. */
+    public void committed() {
+        relay.wake();
+    }
+
+    /** The outbox rows of some envelopes: the events of one topic packed into one row where they fit. */
+    private static Rows rows(List<Envelope> envelopes) {
         Map<String, List<Envelope>> byTopic = new LinkedHashMap<>();
         for (Envelope envelope : envelopes) {
             byTopic.computeIfAbsent(envelope.topic(), t -> new ArrayList<>()).add(envelope);
@@ -103,29 +138,31 @@ public class Outbox {
                 }
             }
         }
+        return new Rows(ids, topics, keys, payloads);
+    }
+
+    private record Rows(List<Object> ids, List<String> topics, List<String> keys, List<String> payloads) {
+    }
+
+    private static void insert(Connection c, Rows rows) throws SQLException {
         // a VALUES list, not arrays: a text[] parameter would escape every quote of the events' JSON;
         // rows are inserted (and numbered by the relay's id) in the order listed
-        try (Connection c = dataSource.getConnection()) {
-            for (int from = 0; from < ids.size(); from += MAX_ROWS_PER_INSERT) {
-                int n = Math.min(MAX_ROWS_PER_INSERT, ids.size() - from);
-                StringBuilder sql = new StringBuilder("INSERT INTO outbox (event_id, topic, message_key, payload, created_at) VALUES ");
-                for (int i = 0; i < n; i++) {
-                    sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, clock_timestamp())");
-                }
-                try (PreparedStatement insert = c.prepareStatement(sql.toString())) {
-                    for (int i = 0; i < n; i++) {
-                        insert.setObject(4 * i + 1, ids.get(from + i));
-                        insert.setString(4 * i + 2, topics.get(from + i));
-                        insert.setString(4 * i + 3, keys.get(from + i));
-                        insert.setString(4 * i + 4, payloads.get(from + i));
-                    }
-                    insert.executeUpdate();
-                }
+        for (int from = 0; from < rows.ids().size(); from += MAX_ROWS_PER_INSERT) {
+            int n = Math.min(MAX_ROWS_PER_INSERT, rows.ids().size() - from);
+            StringBuilder sql = new StringBuilder("INSERT INTO outbox (event_id, topic, message_key, payload, created_at) VALUES ");
+            for (int i = 0; i < n; i++) {
+                sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, clock_timestamp())");
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not write the outbox", e);
+            try (PreparedStatement insert = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < n; i++) {
+                    insert.setObject(4 * i + 1, rows.ids().get(from + i));
+                    insert.setString(4 * i + 2, rows.topics().get(from + i));
+                    insert.setString(4 * i + 3, rows.keys().get(from + i));
+                    insert.setString(4 * i + 4, rows.payloads().get(from + i));
+                }
+                insert.executeUpdate();
+            }
         }
-        wakeAfterCommit();
     }
 
     private void wakeAfterCommit() {

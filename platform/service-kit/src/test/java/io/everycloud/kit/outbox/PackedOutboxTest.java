@@ -5,8 +5,13 @@ import static io.everycloud.kit.KitTestSupport.await;
 import static io.everycloud.kit.KitTestSupport.count;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -16,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import io.agroal.api.AgroalDataSource;
 import io.everycloud.events.Envelope;
+import io.everycloud.events.RegistryEvents;
 import io.everycloud.events.Topics;
 import io.everycloud.kit.KitTestSupport.Applied;
 import io.everycloud.testkit.EventProbe;
@@ -38,6 +44,9 @@ class PackedOutboxTest {
 
     @Inject
     OutboxRelay relay;
+
+    @Inject
+    Outbox outbox;
 
     @Test
     void eventsPublishedTogetherArriveOneRecordEachInOrderPerKey() {
@@ -82,6 +91,53 @@ class PackedOutboxTest {
         await(() -> count(dataSource, "SELECT count(*) FROM outbox WHERE sent_at IS NULL"), n -> n == 0, PATIENCE, "outbox drained");
         List<Applied> rows = await(() -> applied(dataSource, "packed-crash"), r -> r.size() >= 3, PATIENCE, "3 events applied");
         assertThat(rows).hasSize(3).extracting(Applied::eventId).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void eventsWrittenInACallersJdbcTransactionArriveOnceItCommits() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            outbox.publishAll(c, events(4, "jdbc-commit"));
+            assertThat(count(dataSource, "SELECT count(*) FROM outbox WHERE message_key LIKE 'jdbc-commit%'"))
+                    .as("not visible before the commit").isZero();
+            c.commit();
+        }
+        outbox.committed();
+
+        List<Applied> rows = await(() -> applied(dataSource, "jdbc-commit"), r -> r.size() == 4, PATIENCE, "4 events of jdbc-commit");
+        assertThat(sequence(rows)).containsExactly(0, 1, 2, 3);
+        assertThat(count(dataSource, "SELECT count(*) FROM outbox WHERE message_key LIKE 'jdbc-commit%'"))
+                .as("the 4 events share one outbox row").isEqualTo(1);
+    }
+
+    @Test
+    void eventsOfARolledBackJdbcTransactionAreNeverWritten() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            outbox.publishAll(c, events(3, "jdbc-rollback"));
+            c.rollback();
+        }
+        outbox.committed();
+
+        assertThat(count(dataSource, "SELECT count(*) FROM outbox WHERE message_key LIKE 'jdbc-rollback%'")).isZero();
+    }
+
+    @Test
+    void aConnectionInAutoCommitModeIsRefusedAndWritesNothing() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            assertThatThrownBy(() -> outbox.publishAll(c, events(2, "jdbc-autocommit")))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("auto-commit");
+        }
+        assertThat(count(dataSource, "SELECT count(*) FROM outbox WHERE message_key LIKE 'jdbc-autocommit%'")).isZero();
+    }
+
+    private static List<Envelope> events(int count, String subject) {
+        List<Envelope> events = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            events.add(Envelope.of(subject, new RegistryEvents.ResourceWritten(subject, "data_in", "batch:" + i,
+                    RegistryEvents.ResourceWritten.FROM_DEVICE, Instant.now())));
+        }
+        return events;
     }
 
     private static void publish(int count, String... subjects) {
