@@ -6,11 +6,12 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 DEVICES=2000
 SAMPLE=200
+FLAGS=suite
 KEEP=false
 
 usage() {
   cat <<USAGE
-Usage: deploy/bench/long-polls.sh [--devices N] [--sample S] [--keep] [--help]
+Usage: deploy/bench/long-polls.sh [--devices N] [--sample S] [--flags F] [--keep] [--help]
 
 N devices each hold a long poll (GET /onep:v1/stack/alias?bench_lp, Request-Timeout 120 s, one
 connection each) on the PACKAGED registry, with its own PostgreSQL, Kafka and token issuer on
@@ -28,8 +29,11 @@ Prerequisites: ./mvnw -B -ntp install -DskipTests, curl, psql; ulimit -n above N
 
 Options (defaults): --devices N ($DEVICES, at most 20000: registry.device-api.max-held-polls)
                     --sample S ($SAMPLE)   --keep (keep the temporary folder)
-Environment: BENCH_JAVA_OPTS or BENCH_JVM_REGISTRY (extra JVM options of the registry);
-BENCH_REGISTRY_JAR (another packaged registry's quarkus-run.jar).
+                    --flags suite|default|"<jvm options>" (the registry's JVM options, $FLAGS: suite =
+                    the local suite's, as device-writes.sh and startup.sh; default = the JVM's
+                    defaults, as every figure before 2026-11-27 01:30 UTC)
+Environment: BENCH_JAVA_OPTS (JVM options added to --flags') or BENCH_JVM_REGISTRY (the registry's
+whole JVM options, instead of --flags); BENCH_REGISTRY_JAR (another packaged registry's quarkus-run.jar).
 USAGE
 }
 
@@ -37,6 +41,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --devices) DEVICES=$2; shift 2 ;;
     --sample) SAMPLE=$2; shift 2 ;;
+    --flags) FLAGS=$2; shift 2 ;;
     --keep) KEEP=true; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
@@ -47,6 +52,7 @@ done
 [[ $(ulimit -n) == unlimited || $(ulimit -n) -gt $((DEVICES + 1000)) ]] || { echo "ulimit -n is $(ulimit -n): raise it above $((DEVICES + 1000))" >&2; exit 1; }
 
 source "$REPO/deploy/bench/lib.sh"
+set_jvm_flags "$FLAGS" registry
 check_prerequisites registry
 setup_work
 start_infra registry
@@ -61,5 +67,6 @@ RESULT=$(timeout 600 java -Xmx512m "$BENCH/LongPolls.java" "$BASE" "$WORK/device
 cat <<REPORT
 RESULT long-polls $(date -u +%Y-%m-%dT%H:%MZ) $(measured registry) | $(machine)
   registry ready in ${READY_S}s (load $READY_LOAD), RSS idle ${RSS_IDLE_MB} MB; $DEVICES devices activated in ${ACTIVATE_S}s
+  registry JVM options: $(o=$(jvm_opts_of registry); echo "${o:-none (the JVM defaults)}") (--flags $FLAGS)
   ${RESULT#RESULT } load_before="$BEFORE" load_after="$(load)"
 REPORT
