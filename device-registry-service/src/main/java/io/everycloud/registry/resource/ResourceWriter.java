@@ -55,7 +55,7 @@ public class ResourceWriter {
         try (Connection c = dataSource.getConnection()) {
             stored = store(c, writes);
         } catch (SQLException e) {
-            throw new IllegalStateException("could not store device writes: " + e.getMessage(), e);
+            throw notStored(e);
         }
         outbox.publishAll(stored.events());
         if (!stored.changed().isEmpty()) {
@@ -88,13 +88,17 @@ public class ResourceWriter {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("could not store device writes: " + e.getMessage(), e);
+            throw notStored(e);
         }
         if (!stored.events().isEmpty()) {
             outbox.committed();
         }
         stored.changed().forEach(polls::wake);
         return stored.refused();
+    }
+
+    private static IllegalStateException notStored(SQLException e) {
+        return new IllegalStateException("could not store device writes: " + e.getMessage(), e);
     }
 
     /** What storing a group of writes did: the points refused per write, the values changed, the events to announce. */
