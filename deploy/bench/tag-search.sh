@@ -8,19 +8,23 @@ DEVICES=1000000
 DURATION=30
 CONNECTIONS=16
 IMPORT_LINES=10000
+WARMUP=5
+FLAGS=suite
 KEEP=false
 
 usage() {
   cat <<USAGE
-Usage: deploy/bench/tag-search.sh [--devices N] [--duration S] [--connections C] [--import-lines L] [--keep] [--help]
+Usage: deploy/bench/tag-search.sh [--devices N] [--duration S] [--connections C] [--import-lines L]
+                                  [--warmup S] [--flags suite|default|"<jvm options>"] [--keep] [--help]
 
 With its own PostgreSQL (durable), Kafka and token issuer on free ports, the PACKAGED registry
 migrates its database; then N devices are bulk-loaded by SQL (generate_series) into its tables:
   device      tag-0000001 ... (status provisioned)
   device_tag  claim_code = the identity on every device; users:<uuid> on 60 % (two devices per user);
               model:m0..m9 (n mod 10); region:r0..r19 (hash of n: independent of model)
-then VACUUM ANALYZE. Over HTTP, with an OEM token, wrk -t2 -c<C> -d<S>s (after 15 s of warm-up)
-rotates over 10,000 sampled queries of each kind and reports requests/s and p50/p95/p99:
+then VACUUM ANALYZE. Over HTTP, with an OEM token, wrk -t2 -c<C> -d<S>s (after a warm-up of
+--warmup seconds per kind, at 8 connections) rotates over 10,000 sampled queries of each kind and
+reports requests/s, p50/p95/p99 and the CPU per request of the registry and of PostgreSQL:
   users     GET /api/devices?tag=users:<id>                       (a user's devices)
   user+tag  GET /api/devices?tag=users:<id>&tag=model:m<k>        (two-tag AND, selective)
   two-tags  GET /api/devices?tag=model:m<k>&tag=region:r<j>       (two-tag AND of common tags, first page)
@@ -31,7 +35,10 @@ Then the provisioning import: POST /api/devices/import of a CSV of L lines
 
 Target (issue 11): p95 < 20 ms for users and the two-tag AND.
 Prerequisites: ./mvnw -B -ntp install -DskipTests, wrk, curl, psql. ~8 min (the load is most of it).
-Environment: BENCH_JAVA_OPTS or BENCH_JVM_REGISTRY (JVM options of the registry).
+  --flags  the registry's JVM options: suite (the local suite's, the default), default (none: the
+           JVM's defaults) or the given options
+Environment: BENCH_JAVA_OPTS (JVM options added to --flags', e.g. JFR) or BENCH_JVM_REGISTRY
+(the registry's whole JVM options, instead of --flags).
 USAGE
 }
 
@@ -41,6 +48,8 @@ while [[ $# -gt 0 ]]; do
     --duration) DURATION=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --import-lines) IMPORT_LINES=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --flags) FLAGS=$2; shift 2 ;;
     --keep) KEEP=true; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
@@ -49,6 +58,7 @@ done
 
 source "$REPO/deploy/bench/lib.sh"
 check_prerequisites registry -- wrk
+set_jvm_flags "$FLAGS" registry
 setup_work
 start_infra registry
 start_service registry
@@ -88,10 +98,14 @@ say "sample: GET $sample -> $(curl -s -H "Authorization: Bearer $(token)" "$BASE
 [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(token)" "$BASE$sample") == 200 ]] || { echo "search failed" >&2; exit 1; }
 
 run() { # <paths> <connections> <seconds>
-  timeout 600 wrk -t"$(( $2 < 2 ? $2 : 2 ))" -c"$2" -d"$3s" --timeout 10s -s "$BENCH/get-paths.lua" "$BASE" -- "$WORK/$1.paths" "$(token)" | grep '^RESULT' | sed 's/^RESULT //'
+  local reg0 pg0 out; reg0=$(cpu_s "${SVC_PID[registry]}"); pg0=$(cpu_s $(pg_pids))
+  out=$(timeout 600 wrk -t"$(( $2 < 2 ? $2 : 2 ))" -c"$2" -d"$3s" --timeout 10s -s "$BENCH/get-paths.lua" "$BASE" -- "$WORK/$1.paths" "$(token)" | grep '^RESULT' | sed 's/^RESULT //')
+  # CPU ms per answered request of the registry and of PostgreSQL: what a search costs, whatever the load
+  local ok; ok=$(sed -n 's/^ok=\([0-9]*\).*/\1/p' <<<"$out")
+  echo "$out cpu_ms_registry=$(echo "scale=3; 1000 * ($(cpu_s "${SVC_PID[registry]}") - $reg0) / ${ok:-1}" | bc) cpu_ms_pg=$(echo "scale=3; 1000 * ($(cpu_s $(pg_pids)) - $pg0) / ${ok:-1}" | bc)"
 }
-say "warm-up"
-run users 8 5 >/dev/null; run user-tag 8 5 >/dev/null; run two-tags 8 5 >/dev/null
+say "warm-up (${WARMUP}s per kind)"
+run users 8 "$WARMUP" >/dev/null; run user-tag 8 "$WARMUP" >/dev/null; run two-tags 8 "$WARMUP" >/dev/null
 declare -A R=()
 for c in "$CONNECTIONS" 1; do
   for kind in floor users user-tag two-tags; do
@@ -116,6 +130,7 @@ say "import: $IMPORT"
 
 cat <<REPORT
 RESULT tag-search $(date -u +%Y-%m-%dT%H:%MZ) $(measured registry) | $(machine)
+  registry JVM options: $(o=$(jvm_opts_of registry); echo "${o:-none (the JVM defaults)}") (--flags $FLAGS); warm-up ${WARMUP}s per kind
   registry ready in ${SVC_READY_S[registry]}s, RSS idle ${RSS_IDLE} MB, after the searches ${RSS_LOADED} MB; $COUNTS bulk-loaded in ${LOAD_S}s
 $(for c in "$CONNECTIONS" 1; do for kind in floor users user-tag two-tags; do echo "  $kind -c$c: ${R[$kind.$c]}"; done; done)
   import: $IMPORT

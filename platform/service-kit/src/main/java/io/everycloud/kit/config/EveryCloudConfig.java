@@ -31,6 +31,30 @@ public interface EveryCloudConfig {
 
     Http http();
 
+    Security security();
+
+    /** How bearer tokens are checked. */
+    interface Security {
+        TokenCache tokenCache();
+    }
+
+    /**
+     * The cache of verified bearer tokens (the kit's {@code VerifiedTokens}): a token quarkus-oidc
+     * accepted is answered from memory until it expires, for at most {@code max-age}.
+     */
+    interface TokenCache {
+        /** Most tokens remembered; 0 turns the cache off (every request's token is verified in full). */
+        @WithDefault("1000")
+        int maxSize();
+
+        /**
+         * Longest time a token is answered from the cache, whatever its own expiry: how long a
+         * signing key taken out of the issuer's key set is still honoured for tokens already seen.
+         */
+        @WithDefault("5M")
+        Duration maxAge();
+    }
+
     /** The transactional outbox relay. */
     interface Outbox {
         /** Whether this service relays its outbox to Kafka. */
