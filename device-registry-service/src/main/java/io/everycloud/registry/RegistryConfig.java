@@ -110,5 +110,14 @@ public interface RegistryConfig {
         /** Longest tag value, in characters. */
         @WithDefault("256")
         int maxValueLength();
+
+        /**
+         * A search for several tags first reads up to this many devices of each tag (from the
+         * cursor on); when one tag has fewer, only those devices are checked for the other tags, with
+         * statements whose cached plans fit every value. Otherwise the search is planned for its
+         * values (docs/benchmarks.md, "Tag search").
+         */
+        @WithDefault("32")
+        int selectiveTagSize();
     }
 }

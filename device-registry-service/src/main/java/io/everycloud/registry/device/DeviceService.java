@@ -264,7 +264,7 @@ public class DeviceService {
         }
         var filter = new DeviceRepository.Filter(terms, prefix, wanted, scope == null ? null : scope[0],
                 scope == null ? null : scope[1]);
-        List<DeviceRow> rows = devices.list(filter, page.after(), page.fetchSize());
+        List<DeviceRow> rows = devices.list(filter, page.after(), page.fetchSize(), config.tags().selectiveTagSize());
         Page<DeviceRow> found = Page.of(rows, page, DeviceRow::identity);
         var tagsByDevice = tags.tagsOf(found.items().stream().map(DeviceRow::identity).toList());
         return found.map(row -> DeviceView.of(row, tagsByDevice.getOrDefault(row.identity(), Map.of()), null));

@@ -139,6 +139,69 @@ class TagSearchTest {
                 .body("items.identity", contains(both));
     }
 
+    /**
+     * With the test profile's selective-tag-size of 2, a search where one tag has at most 2 devices
+     * from the cursor on checks only those (DeviceRepository.selectiveSearch); the others are planned
+     * for their values. Both ways give the same pages.
+     */
+    @Test
+    void severalTagsPageAlikeWhetherOneTagIsSelectiveOrNot() {
+        String prefix = newIdentity("sel");
+        java.util.UUID owner = java.util.UUID.randomUUID();
+        String red = "red-" + prefix;
+        String big = "big-" + prefix;
+        for (int i = 0; i < 6; i++) {
+            Map<String, List<String>> tags = new java.util.HashMap<>(Map.of("color", List.of(red)));
+            if (i % 2 == 0) {
+                tags.put("size", List.of(big));
+            }
+            if (i == 2 || i == 5) {
+                tags.put("users", List.of(owner.toString()));
+            }
+            provision(prefix + "-" + i, tags);
+        }
+        Fleet.activate(prefix + "-5");
+
+        // no tag is selective (6 and 3 devices): planned for the values
+        assertThat(pages(oem(), "tag=color:" + red + "&tag=size:" + big, 2))
+                .containsExactly(List.of(prefix + "-0", prefix + "-2"), List.of(prefix + "-4"));
+        // the owner's 2 devices (2 and 5) are checked for the other tags: 5 is not big
+        assertThat(pages(oem(), "tag=color:" + red + "&tag=size:" + big + "&tag=users:" + owner, 1))
+                .containsExactly(List.of(prefix + "-2"));
+        assertThat(pages(oem(), "tag=color:" + red + "&tag=users:" + owner, 1))
+                .containsExactly(List.of(prefix + "-2"), List.of(prefix + "-5"));
+        assertThat(pages(oem(), "tag=color:" + red + "&tag=users:" + owner + "&status=activated", 10))
+                .containsExactly(List.of(prefix + "-5"));
+        assertThat(pages(oem(), "tag=color:" + red + "&tag=users:" + owner + "&identity=" + prefix + "-2", 10))
+                .containsExactly(List.of(prefix + "-2"));
+        assertThat(pages(oem(), "tag=size:" + big + "&tag=users:" + owner + "&tag=color:blue", 10))
+                .containsExactly(List.of());
+        // a user's search is scoped to the user's devices: the scope is the selective tag
+        assertThat(pages("Bearer " + Tokens.user(owner), "tag=color:" + red, 1))
+                .containsExactly(List.of(prefix + "-2"), List.of(prefix + "-5"));
+        assertThat(pages("Bearer " + Tokens.user(owner), "tag=size:" + big, 10))
+                .containsExactly(List.of(prefix + "-2"));
+        assertThat(pages("Bearer " + Tokens.user(java.util.UUID.randomUUID()), "tag=size:" + big, 10))
+                .containsExactly(List.of());
+    }
+
+    /** Every page of a search, following nextCursor. */
+    private static List<List<String>> pages(String authorization, String query, int limit) {
+        List<List<String>> pages = new ArrayList<>();
+        String cursor = null;
+        do {
+            var request = given().header("Authorization", authorization).queryParam("limit", limit);
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            var page = request.when().get("/api/devices?" + query)
+                    .then().statusCode(200).extract().jsonPath();
+            pages.add(page.getList("items.identity"));
+            cursor = page.getString("nextCursor");
+        } while (cursor != null && pages.size() < 10);
+        return pages;
+    }
+
     @Test
     void appTagsWithColonsInTheirNameAreSearchable() {
         String identity = newIdentity("colon");
