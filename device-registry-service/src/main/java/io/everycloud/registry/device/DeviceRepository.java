@@ -211,13 +211,7 @@ public class DeviceRepository {
             for (int i = 0; i < args.size(); i++) {
                 s.setObject(i + 1, args.get(i));
             }
-            List<DeviceRow> rows = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(row(rs));
-                }
-            }
-            return rows;
+            return rows(s);
         } catch (SQLException e) {
             throw new IllegalStateException("could not list devices", e);
         }
@@ -273,9 +267,8 @@ public class DeviceRepository {
             if (driver < 0) {
                 return null;
             }
-            List<DeviceRow> rows = new ArrayList<>();
             if (counts[driver] == 0) {
-                return rows;
+                return List.of();
             }
             // OFFSET 0 keeps each other tag a probe of the primary key per device of the driving tag;
             // without it PostgreSQL may merge the tags' whole lists in a plan made for no values
@@ -306,13 +299,8 @@ public class DeviceRepository {
                     }
                 }
                 s.setInt(p, limit);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(row(rs));
-                    }
-                }
+                return rows(s);
             }
-            return rows;
         } catch (SQLException e) {
             throw new IllegalStateException("could not list devices", e);
         }
@@ -325,6 +313,17 @@ public class DeviceRepository {
         } catch (SQLException e) {
             throw new IllegalStateException("could not write the device", e);
         }
+    }
+
+    /** Runs the query and reads every row. */
+    private static List<DeviceRow> rows(PreparedStatement s) throws SQLException {
+        List<DeviceRow> rows = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                rows.add(row(rs));
+            }
+        }
+        return rows;
     }
 
     private static DeviceRow row(ResultSet rs) throws SQLException {
