@@ -77,7 +77,7 @@ public final class VerifiedTokenCache {
                 return Uni.createFrom().nullItem();
             }
             SecurityIdentity known = tokens.identity(request.getToken().getToken(),
-                    HttpSecurityUtils.getRoutingContextAttribute(request), context);
+                    HttpSecurityUtils.getRoutingContextAttribute(request));
             return Uni.createFrom().item(known);
         }
     }

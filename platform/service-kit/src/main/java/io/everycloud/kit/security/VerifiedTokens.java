@@ -61,7 +61,7 @@ public final class VerifiedTokens {
      * The identity of a token verified before, for the request of {@code routingContext}; null when
      * the token is not known or no longer valid (it is then verified in full).
      */
-    public SecurityIdentity identity(String token, RoutingContext routingContext, AuthenticationRequestContext context) {
+    public SecurityIdentity identity(String token, RoutingContext routingContext) {
         Entry entry = entries.get(token);
         if (entry == null) {
             misses.incrementAndGet();

@@ -44,7 +44,7 @@ class VerifiedTokensTest {
             tokens.remember("token-" + i, identity("token-" + i, "user-" + i, 3600));
         }
         assertThat(tokens.size()).isLessThanOrEqualTo(10);
-        assertThat(tokens.identity("token-24", null, null).getPrincipal().getName()).isEqualTo("user-24");
+        assertThat(tokens.identity("token-24", null).getPrincipal().getName()).isEqualTo("user-24");
     }
 
     @Test
@@ -52,9 +52,9 @@ class VerifiedTokensTest {
         VerifiedTokens tokens = new VerifiedTokens(10, Duration.ofMinutes(5), clock);
         tokens.remember("t", identity("t", "alice", 60));
         now.addAndGet(59_999);
-        assertThat(tokens.identity("t", null, null)).isNotNull();
+        assertThat(tokens.identity("t", null)).isNotNull();
         now.addAndGet(1);
-        assertThat(tokens.identity("t", null, null)).isNull();
+        assertThat(tokens.identity("t", null)).isNull();
         assertThat(tokens.size()).isZero();
     }
 
@@ -63,9 +63,9 @@ class VerifiedTokensTest {
         VerifiedTokens tokens = new VerifiedTokens(10, Duration.ofMinutes(5), clock);
         tokens.remember("t", identity("t", "alice", 3600));
         now.addAndGet(Duration.ofMinutes(5).toMillis() - 1);
-        assertThat(tokens.identity("t", null, null)).isNotNull();
+        assertThat(tokens.identity("t", null)).isNotNull();
         now.addAndGet(1);
-        assertThat(tokens.identity("t", null, null)).isNull();
+        assertThat(tokens.identity("t", null)).isNull();
     }
 
     @Test
@@ -73,14 +73,14 @@ class VerifiedTokensTest {
         VerifiedTokens tokens = new VerifiedTokens(0, Duration.ofMinutes(5), clock);
         tokens.remember("t", identity("t", "alice", 3600));
         assertThat(tokens.enabled()).isFalse();
-        assertThat(tokens.identity("t", null, null)).isNull();
+        assertThat(tokens.identity("t", null)).isNull();
     }
 
     @Test
     void keepsRolesCredentialsAndAttributes() {
         VerifiedTokens tokens = new VerifiedTokens(10, Duration.ofMinutes(5), clock);
         tokens.remember("t", identity("t", "alice", 3600));
-        SecurityIdentity known = tokens.identity("t", null, null);
+        SecurityIdentity known = tokens.identity("t", null);
         assertThat(known.getRoles()).containsExactly("user");
         assertThat(known.getCredential(TokenCredential.class).getToken()).isEqualTo("t");
         assertThat((String) known.getAttribute("tenant-id")).isEqualTo("Default");
