@@ -20,13 +20,16 @@ user i claims code i (one device each, never twice), each from its own client ad
 (X-Forwarded-For, as the gateway sets it), after a warm-up (--warmup S, default 180 s, at the same
 connections) on codes the run does not use: the JVMs compile the claim path while it runs (claim-service's
 JIT threads took 1.24 ms of its 4.38 ms of CPU per claim after 5 s of warm-up, 0.72-0.88 ms after 20 s,
-0.47-0.59 ms after 60 s, and still ~0.1 of a core 4 minutes in: a running service is measured, not a starting one).
+0.47-0.59 ms after 60 s, and still ~0.1 of a core 4 minutes in: a running service is measured, not a starting one;
+the report gives the compiler threads' share of a core in the warm-up's last 30 s: near 0 once the JIT is done.
+On a slow machine 180 s are not enough: 2026-11-27 the JIT still took 0.21-0.46 ms per claim after 180 s, 0.07 after 420 s).
 Reported: claims/s, p50/p95/p99, the answers that were not 200, the transactions each database
 committed, the rows it wrote and the index scans it started per claim (pg_stat_database,
 pg_stat_user_tables: not disturbed by the machine's load as the CPU figures are), and the time from claim-service's
 decision (its ledger entry) to the registry's tags-changed event with the owner
 (deploy/bench/OwnerVisible.java: claim.ownership.v1 -> registry -> its outbox -> Kafka); the CPU
-claim-service, the registry, PostgreSQL and Kafka spent per claim during the run; RSS.
+claim-service, the registry, PostgreSQL and Kafka spent per claim during the run and in each open loop,
+claim-service's by thread kind and PostgreSQL's by process kind (backends, autovacuum, WAL writer, ...); RSS.
 wrk is a closed loop: C claims in flight at any time; the rate is what C connections get.
 The floor, in the same run (once the registry has applied the closed loop's owners): the same
 requests (tokens, bodies, connections, duration; 60 s of warm-up) against the floor app (deploy/bench/floor, with
@@ -44,7 +47,8 @@ Targets (issue 11): 500 claims/s with p99 < 100 ms; claim -> registry shows the 
 Prerequisites: ./mvnw -B -ntp install -DskipTests, wrk, curl, psql. ~12 min (mostly minting
 tokens, importing and projecting ~230,000 devices, and the warm-up).
 Environment: BENCH_JVM_CLAIM, BENCH_JVM_REGISTRY (or BENCH_JAVA_OPTS for both): JVM options,
-e.g. BENCH_JVM_CLAIM=-XX:StartFlightRecording=filename=/tmp/claims.jfr to profile claim-service;
+e.g. BENCH_JVM_CLAIM=-XX:StartFlightRecording=filename=/tmp/claims.jfr to profile claim-service (with
+BENCH_JVM_FLOOR="": the floor app takes claim-service's options otherwise, and its recording overwrites the file);
 BENCH_CLAIM_JAR, BENCH_REGISTRY_JAR: another packaged service (a copy of its quarkus-app folder) to
 compare builds. BENCH_PG_SETTINGS="name=value ...": more PostgreSQL settings (e.g.
 "shared_preload_libraries=pg_stat_statements").
@@ -121,7 +125,17 @@ paste <(cut -f2 "$WORK/infra/users.txt") <(cut -f1 "$WORK/codes.txt") >"$WORK/cl
 tail -"$WARM_LINES" "$WORK/claims.txt" >"$WORK/warm.txt"; head -n $(( CLAIMS - WARM_LINES - OPEN )) "$WORK/claims.txt" >"$WORK/run.txt"
 sed -n "$(( CLAIMS - WARM_LINES - OPEN + 1 )),$(( CLAIMS - WARM_LINES ))p" "$WORK/claims.txt" >"$WORK/open.txt"
 say "warm-up: ${WARMUP} s"
-say "  $(wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 10s -s "$BENCH/claims.lua" "$(url_of claim)" -- "$WORK/warm.txt" 2 | grep '^RESULT')"
+wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 10s -s "$BENCH/claims.lua" "$(url_of claim)" -- "$WORK/warm.txt" 2 >"$WORK/warm-up.out" &
+WARM_PID=$!
+# how far the JIT got: claim-service's compiler threads' CPU in the warm-up's last 30 s
+(( WARMUP > 40 )) && { sleep $(( WARMUP - 30 )); JIT0=$(thread_cpu "${SVC_PID[claim]}" | awk '$1 == "jit" {print $2}'); }
+wait "$WARM_PID"
+say "  $(grep '^RESULT' "$WORK/warm-up.out")"
+if (( WARMUP > 40 )); then
+  JIT1=$(thread_cpu "${SVC_PID[claim]}" | awk '$1 == "jit" {print $2}')
+  WARM_JIT="claim-service's JIT threads in the warm-up's last 30 s: $(echo "scale=1; 100 * (${JIT1:-0} - ${JIT0:-0}) / $(getconf CLK_TCK) / 30" | bc) % of a core"
+  say "  $WARM_JIT"
+fi
 sleep 2
 say "claims: wrk -t2 -c$CONNECTIONS -d${DURATION}s"
 # "database commits rows index-scans" per line: transactions committed, rows inserted + updated +
@@ -138,7 +152,7 @@ DB0=$(db_work)
 BEFORE=$(load)
 KAFKA_PID=$(sed -n 's/^KAFKA_PID=//p' "$WORK/infra/infra.env")
 CPU0=("$(cpu_s "${SVC_PID[claim]}")" "$(cpu_s "${SVC_PID[registry]}")" "$(cpu_s $(pg_pids))" "$(cpu_s "$KAFKA_PID")")
-THREADS0=$(thread_cpu "${SVC_PID[claim]}")
+THREADS0=$(thread_cpu "${SVC_PID[claim]}"); PG_KINDS0=$(pg_cpu)
 CLOSED_T0=$(date +%s%3N)
 RESULT=$(timeout 600 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$BENCH/claims.lua" "$(url_of claim)" -- "$WORK/run.txt" 2 | grep '^RESULT')
 CLOSED_T1=$(date +%s%3N)
@@ -146,7 +160,7 @@ AFTER=$(load)
 sleep 1 # the statistics counters lag behind the commits
 DB1=$(db_work)
 CPU1=("$(cpu_s "${SVC_PID[claim]}")" "$(cpu_s "${SVC_PID[registry]}")" "$(cpu_s $(pg_pids))" "$(cpu_s "$KAFKA_PID")")
-THREADS1=$(thread_cpu "${SVC_PID[claim]}")
+THREADS1=$(thread_cpu "${SVC_PID[claim]}"); PG_KINDS1=$(pg_cpu)
 say "$RESULT"
 OK=$(echo "$RESULT" | sed -n 's/.* ok=\([0-9]*\).*/\1/p')
 per_claim() { # CPU ms per claim answered ("-" when none was)
@@ -154,6 +168,7 @@ per_claim() { # CPU ms per claim answered ("-" when none was)
 }
 CPU_PER_CLAIM="claim-service $(per_claim 0), registry $(per_claim 1), PostgreSQL $(per_claim 2), Kafka $(per_claim 3)"
 CLAIM_THREADS=$( [[ "${OK:-0}" -gt 0 ]] && thread_cpu_per "$THREADS0" "$THREADS1" "$OK" )
+PG_KINDS=$( [[ "${OK:-0}" -gt 0 ]] && thread_cpu_per "$PG_KINDS0" "$PG_KINDS1" "$OK" )
 # per claim answered in the closed loop (the registry's include applying the owners meanwhile)
 DB_PER_CLAIM=$(join <(echo "$DB0") <(echo "$DB1") | while read -r db c0 r0 i0 c1 r1 i1; do
   echo "$db $(echo "scale=2; ($c1 - $c0) / $OK" | bc) commits, $(echo "scale=2; ($r1 - $r0) / $OK" | bc) rows written, $(echo "scale=2; ($i1 - $i0) / $OK" | bc) index scans"
@@ -197,13 +212,16 @@ if [[ -n "$RATES" ]]; then
       before=$(load)
       CLIENT_PID=$(pgrep -f "ClaimsAtRate.java $(url_of claim)" | head -1)
       CPU0=("$(cpu_s "${SVC_PID[claim]}")" "$(cpu_s "${SVC_PID[registry]}")" "$(cpu_s $(pg_pids))" "$(cpu_s "$KAFKA_PID")" "$(cpu_s "$CLIENT_PID")")
+      THREADS0=$(thread_cpu "${SVC_PID[claim]}"); PG_KINDS0=$(pg_cpu)
       continue
     fi
     CPU1=("$(cpu_s "${SVC_PID[claim]}")" "$(cpu_s "${SVC_PID[registry]}")" "$(cpu_s $(pg_pids))" "$(cpu_s "$KAFKA_PID")" "$(cpu_s "$CLIENT_PID")")
+    THREADS1=$(thread_cpu "${SVC_PID[claim]}"); PG_KINDS1=$(pg_cpu)
     OK=$(echo "$line" | sed -n 's/.* ok=\([0-9]*\).*/\1/p')
     say "$line"
     OPEN_RESULTS+="  open loop: ${line#RESULT } load \"$before\" -> \"$(load)\""$'\n'
     OPEN_RESULTS+="    CPU ms per claim: claim-service $(per_claim 0), registry $(per_claim 1), PostgreSQL $(per_claim 2), Kafka $(per_claim 3); the client's JVM (ClaimsAtRate, same cores) $(per_claim 4)"$'\n'
+    OPEN_RESULTS+="    claim-service's by threads: $(thread_cpu_per "$THREADS0" "$THREADS1" "$OK"); PostgreSQL's by processes: $(thread_cpu_per "$PG_KINDS0" "$PG_KINDS1" "$OK")"$'\n'
   done < <(java "$BENCH/ClaimsAtRate.java" "$(url_of claim)" "$WORK/open.txt" "$DURATION" $RATES | grep --line-buffered -E '^(START|RESULT)')
 fi
 psql -qtA -F $'\t' "$PG/claim" -c "SELECT identity, user_id, (extract(epoch FROM recorded_at) * 1000)::bigint FROM ownership_ledger WHERE action = 'claimed'" >"$WORK/ledger.txt"
@@ -226,10 +244,13 @@ RESULT claims $(date -u +%Y-%m-%dT%H:%MZ) $(measured registry claim) | $(machine
   ready: registry ${SVC_READY_S[registry]}s, claim ${SVC_READY_S[claim]}s (started together)
   imports (POST /api/devices/import):
 ${IMPORTS}  claim-service projection complete ${PROJECTION_S}s after the last import
+  warm-up (wrk -t2 -c$CONNECTIONS -d${WARMUP}s): $(grep '^RESULT' "$WORK/warm-up.out" | sed 's/^RESULT //')${WARM_JIT:+
+    $WARM_JIT}
   claims (wrk -t2 -c$CONNECTIONS -d${DURATION}s): ${RESULT#RESULT } load "$BEFORE" -> "$AFTER"
   $FLOOR_REPORT
 ${OPEN_RESULTS}  CPU ms per claim during the run (the registry's and PostgreSQL's include applying the owners meanwhile): $CPU_PER_CLAIM
     claim-service's by threads: $CLAIM_THREADS
+    PostgreSQL's by processes: $PG_KINDS
   PostgreSQL per claim during the closed loop: $DB_PER_CLAIM
   all claims of the run (warm-up included): ${VISIBLE#RESULT }
   the measured closed loop's claims only: ${VISIBLE_CLOSED#RESULT }${VISIBLE_OPEN}

@@ -96,6 +96,29 @@ pg_pids() {
   echo "$pm $(pgrep -P "$pm" | tr '\n' ' ')"
 }
 
+# CPU ticks of the benchmark's PostgreSQL by kind of process, one "kind ticks" per line (pg_cpu
+# before and after, then thread_cpu_per): client backends, autovacuum (its workers are short-lived:
+# those that exited are in the postmaster's "exited children", with the connections that closed),
+# WAL writer, checkpointer and background writer, the rest
+pg_cpu() {
+  local pm p title; pm=$(head -1 "$WORK/infra/pg/postmaster.pid")
+  {
+    printf '%s 0\n' autovacuum backends checkpoint+bgwriter walwriter
+    sed 's/.*) //' "/proc/$pm/stat" | awk '{print "exited", $14 + $15; print "other", $12 + $13}'
+    for p in $(pgrep -P "$pm"); do
+      title=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) || continue
+      [[ -r /proc/$p/stat ]] || continue
+      { sed 's/.*) //' "/proc/$p/stat" 2>/dev/null || true; } | awk -v t="$title" '{
+        k = "other"
+        if (t ~ /autovacuum/) k = "autovacuum"
+        else if (t ~ /walwriter|wal writer/) k = "walwriter"
+        else if (t ~ /checkpointer|background writer/) k = "checkpoint+bgwriter"
+        else if (t ~ /^postgres: [^ ]+ [^ ]+ [0-9.]+\(/) k = "backends"
+        print k, $12 + $13 + $14 + $15 }' 2>/dev/null || true
+    done
+  } | awk '{s[$1] += $2} END {for (k in s) print k, s[k]}' | sort
+}
+
 check_prerequisites() { # <services...> [-- <commands...>]
   local s
   while [[ $# -gt 0 && "$1" != -- ]]; do
@@ -157,12 +180,13 @@ start_infra() { # [--users N] [services...]
   local list; list=$(IFS=,; echo "${services[*]}")
   (cd "$REPO" && exec java -cp "$CP" deploy/bench/BenchInfra.java start "$WORK/infra" --services "$list" --users "$users") >"$WORK/infra.log" 2>&1 &
   INFRA_PID=$!
-  for _ in $(seq 1 300); do
+  local wait_s=$(( 300 + users / 1000 )) # minting takes ~1 ms of CPU per token (232,000 in ~240 s)
+  for _ in $(seq 1 "$wait_s"); do
     [[ -f "$WORK/infra/infra.env" ]] && break
     kill -0 "$INFRA_PID" 2>/dev/null || { tail -20 "$WORK/infra.log" >&2; exit 1; }
     sleep 1
   done
-  [[ -f "$WORK/infra/infra.env" ]] || { echo "infrastructure not ready in 300 s" >&2; tail -20 "$WORK/infra.log" >&2; exit 1; }
+  [[ -f "$WORK/infra/infra.env" ]] || { echo "infrastructure not ready in $wait_s s" >&2; tail -20 "$WORK/infra.log" >&2; exit 1; }
   # shellcheck disable=SC1091
   source "$WORK/infra/infra.env"
   PG="postgresql://postgres@127.0.0.1:$PG_PORT"
