@@ -128,14 +128,16 @@ say "warm-up: ${WARMUP} s"
 wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 10s -s "$BENCH/claims.lua" "$(url_of claim)" -- "$WORK/warm.txt" 2 >"$WORK/warm-up.out" &
 WARM_PID=$!
 # how far the JIT got: claim-service's compiler threads' CPU in the warm-up's last 30 s
-(( WARMUP > 40 )) && { sleep $(( WARMUP - 30 )); JIT0=$(thread_cpu "${SVC_PID[claim]}" | awk '$1 == "jit" {print $2}'); }
-wait "$WARM_PID"
-say "  $(grep '^RESULT' "$WORK/warm-up.out")"
+jit_ticks() { thread_cpu "${SVC_PID[claim]}" | awk '$1 == "jit" {print $2}'; }
 if (( WARMUP > 40 )); then
-  JIT1=$(thread_cpu "${SVC_PID[claim]}" | awk '$1 == "jit" {print $2}')
+  sleep $(( WARMUP - 30 )); JIT0=$(jit_ticks)
+  wait "$WARM_PID"; JIT1=$(jit_ticks)
   WARM_JIT="claim-service's JIT threads in the warm-up's last 30 s: $(echo "scale=1; 100 * (${JIT1:-0} - ${JIT0:-0}) / $(getconf CLK_TCK) / 30" | bc) % of a core"
-  say "  $WARM_JIT"
+else
+  wait "$WARM_PID"
 fi
+say "  $(grep '^RESULT' "$WORK/warm-up.out")"
+[[ -z "${WARM_JIT:-}" ]] || say "  $WARM_JIT"
 sleep 2
 say "claims: wrk -t2 -c$CONNECTIONS -d${DURATION}s"
 # "database commits rows index-scans" per line: transactions committed, rows inserted + updated +

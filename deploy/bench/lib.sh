@@ -98,7 +98,8 @@ pg_pids() {
 
 # CPU ticks of the benchmark's PostgreSQL by kind of process, one "kind ticks" per line (pg_cpu
 # before and after, then thread_cpu_per): client backends, autovacuum (its workers are short-lived:
-# those that exited are in the postmaster's "exited children", with the connections that closed),
+# those that exited are in the postmaster's "exited children", with the connections that closed:
+# a backend that exits between the two readings moves its CPU from "backends" to "exited"),
 # WAL writer, checkpointer and background writer, the rest
 pg_cpu() {
   local pm p title; pm=$(head -1 "$WORK/infra/pg/postmaster.pid")
