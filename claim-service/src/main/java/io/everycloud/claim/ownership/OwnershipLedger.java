@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalDataSource;
+import io.everycloud.kit.outbox.Outbox;
 import io.everycloud.kit.page.Page;
 import io.everycloud.kit.page.PageRequest;
 
@@ -30,18 +31,21 @@ public class OwnershipLedger {
     AgroalDataSource dataSource;
 
     /**
-     * An ownership change and its ledger entry, in one statement (one round trip): the device's
-     * owners as this service announced them ({@code pending_users} until the registry echoes them,
-     * see DeviceListener) and whether a transfer stays open, then the entry. A device this
-     * projection does not know (a reset the device asked for) gets the entry alone.
+     * An ownership change, its event and its ledger entry, in one statement (one round trip): the
+     * device's owners as this service announced them ({@code pending_users} until the registry
+     * echoes them, see DeviceListener) and whether a transfer stays open, the event's outbox row,
+     * then the entry. A device this projection does not know (a reset the device asked for) gets
+     * the event and the entry alone.
      */
     public void record(String identity, List<UUID> owners, boolean transferOpen, String action, UUID userId,
-            UUID previousUserId, String method, String actor, UUID eventId, Instant at) {
+            UUID previousUserId, String method, String actor, Outbox.Row event, Instant at) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("""
                         WITH owners AS (
                             UPDATE device SET users = ?, pending_users = ?, pending_since = ?, transfer_open = ?, updated_at = now()
-                            WHERE identity = ?)
+                            WHERE identity = ?),
+                        announced AS (""" + Outbox.Row.SQL + """
+                        )
                         INSERT INTO ownership_ledger (identity, action, user_id, previous_user_id, method, actor, event_id, recorded_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
             Timestamp time = Timestamp.from(at);
@@ -51,14 +55,15 @@ public class OwnershipLedger {
             s.setTimestamp(3, time);
             s.setBoolean(4, transferOpen);
             s.setString(5, identity);
-            s.setString(6, identity);
-            s.setString(7, action);
-            s.setObject(8, userId);
-            s.setObject(9, previousUserId);
-            s.setString(10, method);
-            s.setString(11, actor);
-            s.setObject(12, eventId);
-            s.setTimestamp(13, time);
+            int next = event.bind(s, 6);
+            s.setString(next, identity);
+            s.setString(next + 1, action);
+            s.setObject(next + 2, userId);
+            s.setObject(next + 3, previousUserId);
+            s.setString(next + 4, method);
+            s.setString(next + 5, actor);
+            s.setObject(next + 6, event.envelope().id());
+            s.setTimestamp(next + 7, time);
             s.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("could not record the ownership change of " + identity, e);

@@ -18,14 +18,14 @@ import io.everycloud.claim.code.ClaimCode;
 import io.everycloud.claim.device.DeviceRepository;
 import io.everycloud.claim.device.DeviceState;
 import io.everycloud.events.ClaimEvents;
-import io.everycloud.events.Envelope;
 import io.everycloud.kit.outbox.Outbox;
 import io.everycloud.kit.problem.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Every ownership change: decided on rows locked in claim-service's own database, announced on
- * claim.ownership.v1 through the outbox and written to the ledger, all in one transaction.
+ * claim.ownership.v1 through the outbox and written to the ledger, all in one transaction (the
+ * change, its outbox row and its ledger entry in one statement, see {@link OwnershipLedger#record}).
  */
 @ApplicationScoped
 public class OwnershipService {
@@ -304,32 +304,32 @@ public class OwnershipService {
     private void claim(DeviceState device, UUID userId, List<String> apps, String method, String actor, Instant now) {
         List<UUID> owners = new ArrayList<>(device.users());
         owners.add(userId);
-        Envelope event = outbox.publish(device.identity(),
+        Outbox.Row event = outbox.prepare(device.identity(),
                 new ClaimEvents.OwnershipClaimed(device.identity(), userId, apps, method, now));
-        ledger.record(device.identity(), owners, false, LedgerEntry.CLAIMED, userId, null, method, actor, event.id(), now);
+        ledger.record(device.identity(), owners, false, LedgerEntry.CLAIMED, userId, null, method, actor, event, now);
     }
 
     private void transfer(DeviceState device, UUID userId, List<String> apps, Instant now) {
         UUID previous = device.users().get(0);
-        Envelope event = outbox.publish(device.identity(),
+        Outbox.Row event = outbox.prepare(device.identity(),
                 new ClaimEvents.OwnershipTransferred(device.identity(), previous, userId, apps, now));
         ledger.record(device.identity(), List.of(userId), false, LedgerEntry.TRANSFERRED, userId, previous, ClaimEvents.BY_CODE,
-                userId.toString(), event.id(), now);
+                userId.toString(), event, now);
     }
 
     private void release(DeviceState device, UUID userId, String method, String actor, Instant now) {
         List<UUID> owners = new ArrayList<>(device.users());
         owners.remove(userId);
-        Envelope event = outbox.publish(device.identity(),
+        Outbox.Row event = outbox.prepare(device.identity(),
                 new ClaimEvents.OwnershipReleased(device.identity(), userId, method, now));
         ledger.record(device.identity(), owners, device.transferOpen() && !owners.isEmpty(), LedgerEntry.RELEASED, userId, null,
-                method, actor, event.id(), now);
+                method, actor, event, now);
     }
 
     private void reset(String identity, Optional<DeviceState> device, String method, String actor, Instant now) {
         UUID previous = device.filter(DeviceState::isOwned).map(d -> d.users().get(0)).orElse(null);
-        Envelope event = outbox.publish(identity, new ClaimEvents.OwnershipReset(identity, method, now));
+        Outbox.Row event = outbox.prepare(identity, new ClaimEvents.OwnershipReset(identity, method, now));
         // a device unknown to the projection gets the entry alone (the statement's update finds no row)
-        ledger.record(identity, List.of(), false, LedgerEntry.RESET, null, previous, method, actor, event.id(), now);
+        ledger.record(identity, List.of(), false, LedgerEntry.RESET, null, previous, method, actor, event, now);
     }
 }

@@ -51,17 +51,62 @@ public class Outbox {
     @Transactional(Transactional.TxType.MANDATORY)
     public void publish(String topic, String key, Envelope envelope) {
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO outbox (event_id, topic, message_key, payload, created_at) VALUES (?, ?, ?, ?, clock_timestamp())")) {
-            insert.setObject(1, envelope.id());
-            insert.setString(2, topic);
-            insert.setString(3, key);
-            insert.setString(4, envelope.toJson());
+                PreparedStatement insert = connection.prepareStatement(Row.SQL)) {
+            new Row(envelope, topic, key).bind(insert, 1);
             insert.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("could not write the outbox", e);
         }
         wakeAfterCommit();
+    }
+
+    /**
+     * An event record (topic and type from the event catalog, keyed by the subject) for the caller
+     * to write in a statement of its own, as one of its data-modifying CTEs ({@link Row#SQL}), so
+     * that a change made by one statement announces itself without a round trip of its own. Joins
+     * the caller's transaction: the relay is woken when it commits. A row that the caller's
+     * statement does not write is simply not sent.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Row prepare(String subject, Record event) {
+        Envelope envelope = Envelope.of(subject, event);
+        wakeAfterCommit();
+        return new Row(envelope, envelope.topic(), subject);
+    }
+
+    /** An outbox row that the caller's own statement writes (see {@link Outbox#prepare}). */
+    public static final class Row {
+
+        /**
+         * The INSERT to embed, e.g. {@code WITH announced AS (<SQL>) UPDATE ...}; its four parameters
+         * are bound by {@link #bind}.
+         */
+        public static final String SQL =
+                "INSERT INTO outbox (event_id, topic, message_key, payload, created_at) VALUES (?, ?, ?, ?, clock_timestamp())";
+
+        private final Envelope envelope;
+        private final String topic;
+        private final String key;
+
+        private Row(Envelope envelope, String topic, String key) {
+            this.envelope = envelope;
+            this.topic = topic;
+            this.key = key;
+        }
+
+        /** The event, with its id. */
+        public Envelope envelope() {
+            return envelope;
+        }
+
+        /** Binds {@link #SQL}'s parameters from {@code index} on; returns the next free index. */
+        public int bind(PreparedStatement statement, int index) throws SQLException {
+            statement.setObject(index, envelope.id());
+            statement.setString(index + 1, topic);
+            statement.setString(index + 2, key);
+            statement.setString(index + 3, envelope.toJson());
+            return index + 4;
+        }
     }
 
     /**

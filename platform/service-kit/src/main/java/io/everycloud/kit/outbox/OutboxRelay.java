@@ -53,6 +53,11 @@ public class OutboxRelay {
     private static final long RELAY_LOCK = 0x0EC0_0B0BL;
     /** Wait after the first failed round. */
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+    /**
+     * The producer's linger: longer than a round takes to append its records, shorter than the
+     * delivery timeout minus the request timeout (Kafka's rule). Never waited for: each round flushes.
+     */
+    static final Duration ROUND_LINGER = Duration.ofSeconds(1);
     /** How long a round in progress may go on at shutdown before it is interrupted. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
@@ -320,6 +325,16 @@ public class OutboxRelay {
         return stats;
     }
 
+    /** Requests of every kind (produce, metadata) the relay's producer has sent so far (Kafka's {@code request-total}); 0 before the first round. */
+    synchronized double requestsSent() {
+        if (producer == null) {
+            return 0;
+        }
+        return producer.metrics().entrySet().stream()
+                .filter(m -> m.getKey().name().equals("request-total") && m.getKey().group().equals("producer-metrics"))
+                .mapToDouble(m -> ((Number) m.getValue().metricValue()).doubleValue()).sum();
+    }
+
     private synchronized KafkaProducer<String, String> producer() {
         if (producer == null) {
             producer = new KafkaProducer<>(Map.of(
@@ -327,7 +342,10 @@ public class OutboxRelay {
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                     ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
-                    ProducerConfig.LINGER_MS_CONFIG, 0,
+                    // A round appends all its records, then flushes (which sends at once whatever the linger):
+                    // the linger only keeps the sender thread from sending the first records alone while the
+                    // rest are appended, so a round is one produce request per broker instead of several.
+                    ProducerConfig.LINGER_MS_CONFIG, (int) ROUND_LINGER.toMillis(),
                     ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000,
                     ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15000,

@@ -8,11 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
@@ -28,6 +30,7 @@ import io.everycloud.testkit.EventProbe;
 import io.everycloud.testkit.EveryCloudTestResource;
 import io.everycloud.testkit.KafkaBroker;
 import io.everycloud.testkit.TestInfrastructure;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -61,6 +64,24 @@ class PackedOutboxTest {
                 .extracting(Envelope::id).doesNotHaveDuplicates();
         assertThat(count(dataSource, "SELECT count(*) FROM outbox WHERE message_key LIKE 'packed-a%'"))
                 .as("the 60 events share one outbox row").isEqualTo(1);
+    }
+
+    @Test
+    void aRoundGoesToKafkaInOneRequest() {
+        // the producer exists and knows the topic's partitions; nothing is left to send
+        publish(1, "round-warm-up");
+        await(() -> applied(dataSource, "round-warm-up"), r -> r.size() == 1, PATIENCE, "the warm-up event");
+        await(() -> count(dataSource, "SELECT count(*) FROM outbox WHERE sent_at IS NULL"), n -> n == 0, PATIENCE, "outbox drained");
+        double before = relay.requestsSent();
+
+        // 24 events under 12 keys, spread over the topic's partitions, in one row: one round
+        String[] subjects = IntStream.range(0, 12).mapToObj(i -> "round-" + i).toArray(String[]::new);
+        publish(2, subjects);
+        await(() -> count(dataSource, "SELECT count(*) FROM outbox WHERE sent_at IS NULL"), n -> n == 0, PATIENCE, "outbox drained");
+
+        assertThat(EventProbe.events(Topics.REGISTRY_RESOURCE, e -> e.subject().startsWith("round-") && !e.subject().endsWith("up")))
+                .as("one Kafka record per event").hasSize(24);
+        assertThat(relay.requestsSent() - before).as("requests the relay's producer sent for the round").isEqualTo(1.0);
     }
 
     @Test
@@ -120,6 +141,39 @@ class PackedOutboxTest {
         outbox.committed();
 
         assertThat(count(dataSource, "SELECT count(*) FROM outbox WHERE message_key LIKE 'jdbc-rollback%'")).isZero();
+    }
+
+    @Test
+    void anEventWrittenByTheCallersOwnStatementArrivesOnceItCommits() {
+        UUID id = QuarkusTransaction.requiringNew().call(() -> writeInOwnStatement("own-statement").envelope().id());
+
+        List<Applied> rows = await(() -> applied(dataSource, "own-statement"), r -> r.size() == 1, PATIENCE, "the event");
+        assertThat(rows.get(0).eventId()).isEqualTo(id);
+        assertThat(EventProbe.events(Topics.REGISTRY_RESOURCE, e -> e.subject().equals("own-statement"))).hasSize(1);
+    }
+
+    @Test
+    void anEventWrittenByTheCallersOwnStatementIsGoneWithItsRollback() {
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
+            writeInOwnStatement("own-statement-rollback");
+            throw new IllegalStateException("the change fails after its statement");
+        })).as("the transaction rolls back").isNotNull();
+
+        assertThat(count(dataSource, "SELECT count(*) FROM outbox WHERE message_key = 'own-statement-rollback'")).isZero();
+    }
+
+    /** The event of a statement that writes nothing else: its outbox row as the statement's only CTE. */
+    private Outbox.Row writeInOwnStatement(String subject) {
+        Outbox.Row row = outbox.prepare(subject, new RegistryEvents.ResourceWritten(subject, "data_in", "own:0",
+                RegistryEvents.ResourceWritten.FROM_DEVICE, Instant.now()));
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("WITH announced AS (" + Outbox.Row.SQL + ") SELECT 1")) {
+            row.bind(s, 1);
+            s.executeQuery().close();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return row;
     }
 
     @Test
