@@ -325,7 +325,10 @@ public class OutboxRelay {
         return stats;
     }
 
-    /** Requests of every kind (produce, metadata) the relay's producer has sent so far (Kafka's {@code request-total}); 0 before the first round. */
+    /**
+     * Requests of every kind (produce, metadata) the relay's producer has sent so far (Kafka's
+     * {@code request-total}); 0 before the first round.
+     */
     synchronized double requestsSent() {
         if (producer == null) {
             return 0;
