@@ -1,6 +1,5 @@
 package io.everycloud.registry.deviceapi;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,17 +20,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 
-import io.everycloud.events.RegistryEvents;
 import io.everycloud.kit.problem.ProblemException;
 import io.everycloud.registry.RegistryConfig;
-import io.everycloud.registry.resource.DeviceWrite;
-import io.everycloud.registry.resource.DeviceWrites;
 import io.everycloud.registry.resource.LongPolls;
 import io.everycloud.registry.resource.Point;
-import io.everycloud.registry.resource.ReservedAliases;
 import io.everycloud.registry.resource.ResourceRepository;
 import io.everycloud.registry.resource.ResourceValue;
-import io.everycloud.registry.routing.DataRouter;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
@@ -59,13 +53,10 @@ public class DeviceApiResource {
     ResourceRepository resources;
 
     @Inject
-    DeviceWrites writes;
+    AliasWrites aliasWrites;
 
     @Inject
     LongPolls polls;
-
-    @Inject
-    DataRouter router;
 
     @Inject
     RegistryConfig config;
@@ -111,23 +102,17 @@ public class DeviceApiResource {
 
     /**
      * Write ({@code a=1&b=2} → 204), or write then read ({@code ?r1&r2} → 200 with the reads).
-     * The common case (a device whose token is cached, no apps to route to, nothing to read)
-     * runs on the event loop and holds no thread while its commit is awaited; the rest does its
-     * database work on a worker thread.
+     * The common case (a device whose token is cached, no apps to route to, nothing to read, a
+     * {@code Content-Length}) is answered before this method, by {@link CachedDeviceWriteRoute}; the
+     * same case here (a chunked body) runs on the event loop and holds no thread while its commit
+     * is awaited; the rest does its database work on a worker thread.
      */
     @POST
     @Path(ALIAS_PATH)
     public Uni<Response> write(@Context HttpServerRequest request, @HeaderParam(DeviceAuth.HEADER) String token,
             String body) {
         List<String> reads = aliases(request.query());
-        List<Map.Entry<String, String>> pairs = Form.parse(body);
-        if (pairs.isEmpty() && reads.isEmpty()) {
-            throw ProblemException.badRequest("body", "give the values to write: a=1&b=2");
-        }
-        for (Map.Entry<String, String> pair : pairs) {
-            checkAlias("body", pair.getKey());
-            checkSize(pair.getKey(), pair.getValue());
-        }
+        List<Map.Entry<String, String>> pairs = aliasWrites.pairs(body, !reads.isEmpty());
         DeviceAuth.AuthenticatedDevice cached = auth.cached(token);
         if (cached != null && cached.apps().isEmpty() && reads.isEmpty()) {
             return write(cached, pairs, reads);
@@ -139,14 +124,7 @@ public class DeviceApiResource {
 
     private Uni<Response> write(DeviceAuth.AuthenticatedDevice device, List<Map.Entry<String, String>> pairs,
             List<String> reads) {
-        Instant now = Instant.now();
-        List<Point> points = new ArrayList<>(pairs.size());
-        for (Map.Entry<String, String> pair : pairs) {
-            points.add(new Point(pair.getKey(), pair.getValue(), now, false, route(device, pair.getKey(), pair.getValue(), now)));
-        }
-        Uni<Void> written = points.isEmpty() ? Uni.createFrom().voidItem()
-                : Uni.createFrom().completionStage(writes.submit(new DeviceWrite(device.identity(), points,
-                        RegistryEvents.ResourceWritten.FROM_DEVICE))).replaceWithVoid();
+        Uni<Void> written = Uni.createFrom().completionStage(aliasWrites.write(device, pairs)).replaceWithVoid();
         if (reads.isEmpty()) {
             return written.map(v -> Response.noContent().build());
         }
@@ -168,11 +146,11 @@ public class DeviceApiResource {
         for (Map.Entry<String, String> pair : pairs) {
             if ("alias".equals(pair.getKey())) {
                 alias = pair.getValue();
-                checkAlias("alias", alias);
+                AliasWrites.checkAlias("alias", alias);
             } else if (alias == null) {
                 throw ProblemException.badRequest("body", "a point comes before any alias=");
             } else {
-                checkSize(alias, pair.getValue());
+                aliasWrites.checkSize(alias, pair.getValue());
                 parsed.add(new String[] { alias, pair.getKey(), pair.getValue() });
             }
         }
@@ -196,11 +174,10 @@ public class DeviceApiResource {
                 continue;
             }
             Instant at = Instant.ofEpochSecond(ts);
-            points.add(new Point(p[0], p[2], at, true, route(device, p[0], p[2], at)));
+            points.add(new Point(p[0], p[2], at, true, aliasWrites.route(device, p[0], p[2], at)));
         }
         Uni<List<Point>> written = points.isEmpty() ? Uni.createFrom().item(List.of())
-                : Uni.createFrom().completionStage(writes.submit(new DeviceWrite(device.identity(), points,
-                        RegistryEvents.ResourceWritten.FROM_DEVICE)));
+                : Uni.createFrom().completionStage(aliasWrites.record(device, points));
         return written.map(refused -> {
             List<Map.Entry<String, String>> all = new ArrayList<>(rejected);
             refused.forEach(p -> all.add(Form.pair(p.alias(), Long.toString(p.at().getEpochSecond()))));
@@ -226,12 +203,6 @@ public class DeviceApiResource {
                 .map(v -> v.map(DeviceApiResource::value).orElseGet(() -> Response.notModified().build()));
     }
 
-    private List<RegistryEvents.DataRouted> route(DeviceAuth.AuthenticatedDevice device, String alias, String value,
-            Instant at) {
-        return ReservedAliases.DATA_IN.equals(alias) ? router.route(device.identity(), device.apps(), alias, value, at)
-                : List.of();
-    }
-
     private static Response value(ResourceValue value) {
         return Response.ok(Form.encode(List.of(Form.pair(value.alias(), value.value()))), Form.MEDIA_TYPE)
                 .header("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(value.updatedAt().atZone(ZoneOffset.UTC)))
@@ -254,21 +225,8 @@ public class DeviceApiResource {
 
     private static List<String> aliases(String query) {
         List<String> names = Form.names(query);
-        names.forEach(alias -> checkAlias("query", alias));
+        names.forEach(alias -> AliasWrites.checkAlias("query", alias));
         return names;
-    }
-
-    private static void checkAlias(String field, String alias) {
-        if (!ReservedAliases.validAlias(alias)) {
-            throw ProblemException.badRequest(field, "'" + alias + "' is not an alias (1-64 characters of A-Z a-z 0-9 _ . : -)");
-        }
-    }
-
-    private void checkSize(String alias, String value) {
-        if (value.getBytes(StandardCharsets.UTF_8).length > config.deviceApi().maxValueBytes()) {
-            throw ProblemException.tooLarge("the value of " + alias + " is larger than "
-                    + config.deviceApi().maxValueBytes() + " bytes");
-        }
     }
 
     private long timeout(String header) {

@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 
 import io.everycloud.kit.config.EveryCloudConfig;
 import io.everycloud.kit.problem.Problem;
+import io.everycloud.kit.problem.ProblemException;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.Json;
@@ -72,6 +73,15 @@ public class HttpProblems {
             }
         }
         ctx.next();
+    }
+
+    /**
+     * Answers a request with a problem from a Vert.x route, as the resources' exception mappers
+     * answer it: its status, its headers ({@code Retry-After}, ...) and the problem+json body.
+     */
+    public static void send(RoutingContext ctx, ProblemException problem) {
+        problem.headers().forEach(ctx.response()::putHeader);
+        send(ctx, problem.problem());
     }
 
     static void send(RoutingContext ctx, Problem problem) {
