@@ -25,7 +25,8 @@ import io.everycloud.kit.outbox.Outbox;
  * announced aliases and platform writes, data.routed.v1 per app), in the caller's JTA transaction
  * ({@link #apply}) or in a JDBC transaction of their own ({@link #applyAlone}, the group commit's).
  * Long polls are woken after the commit. Several writes share the statements (one statement per
- * table for the whole group), so a batch of writes costs a few round trips and one commit.
+ * table for the whole group), so a batch of writes costs a few round trips and one commit; the
+ * group commit's common group (device alias writes) is one statement, values and events together.
  */
 @ApplicationScoped
 public class ResourceWriter {
@@ -74,6 +75,13 @@ public class ResourceWriter {
     public Map<DeviceWrite, List<Point>> applyAlone(List<DeviceWrite> writes) {
         Stored stored;
         try (Connection c = dataSource.getConnection()) {
+            if (latestOnly(writes)) {
+                stored = storeInOneStatement(c, writes);
+                if (stored != null) {
+                    woken(stored);
+                    return stored.refused();
+                }
+            }
             c.setAutoCommit(false);
             try {
                 stored = store(c, writes);
@@ -90,11 +98,70 @@ public class ResourceWriter {
         } catch (SQLException e) {
             throw notStored(e);
         }
+        woken(stored);
+        return stored.refused();
+    }
+
+    /** After the commit: the relay for the events, the long polls for the values changed. */
+    private void woken(Stored stored) {
         if (!stored.events().isEmpty()) {
             outbox.committed();
         }
         stored.changed().forEach(polls::wake);
-        return stored.refused();
+    }
+
+    /**
+     * Whether a group only sets latest values (device alias writes): no recorded points, whose
+     * refusals decide which events are sent, and no platform writes, which also notify replicas.
+     */
+    private static boolean latestOnly(List<DeviceWrite> writes) {
+        for (DeviceWrite write : writes) {
+            if (RegistryEvents.ResourceWritten.FROM_PLATFORM.equals(write.origin())) {
+                return false;
+            }
+            for (Point point : write.points()) {
+                if (point.recorded()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The common group, device alias writes, in one statement and one round trip: the latest
+     * values and the outbox rows as data-modifying CTEs, committed as one transaction (auto-commit),
+     * instead of a transaction's three round trips (the values, the outbox, the commit). Null when
+     * the events need more outbox rows than one statement takes; the caller then stores the group
+     * in a transaction.
+     */
+    private Stored storeInOneStatement(Connection c, List<DeviceWrite> writes) throws SQLException {
+        List<Envelope> events = events(writes, Set.of());
+        Outbox.Rows rows = outbox.prepareAll(events);
+        if (rows.size() > MAX_OUTBOX_ROWS_IN_STATEMENT) {
+            return null;
+        }
+        Map<String, Object[]> latest = latest(writes, Set.of());
+        if (latest.isEmpty()) {
+            return null;
+        }
+        if (!c.getAutoCommit()) {
+            c.setAutoCommit(true);
+        }
+        String sql = "WITH changed AS (" + UPSERT_LATEST + ")"
+                + (rows.size() == 0 ? "" : ", announced AS (" + rows.sql() + ")")
+                + " SELECT identity, alias FROM changed";
+        List<ResourceValue> changed = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            int next = bindLatest(c, s, latest);
+            if (rows.size() > 0) {
+                rows.bind(s, next);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                readChanged(rs, latest, changed);
+            }
+        }
+        return new Stored(Map.of(), changed, events);
     }
 
     private static IllegalStateException notStored(SQLException e) {
@@ -147,52 +214,13 @@ public class ResourceWriter {
                 }
             }
         }
-        // 2. latest values, one statement for the group: per alias of a device the newest point
-        // (the later write on a tie), and a point older than the stored value does not replace it
-        Map<String, Object[]> latest = new LinkedHashMap<>();
-        for (DeviceWrite write : writes) {
-            for (Point point : write.points()) {
-                if (refusedPoints.contains(point)) {
-                    continue;
-                }
-                String key = write.identity() + '\t' + point.alias();
-                Object[] before = latest.get(key);
-                if (before == null || !((Point) before[1]).at().isAfter(point.at())) {
-                    latest.put(key, new Object[] { write, point });
-                }
-            }
-        }
+        // 2. latest values, one statement for the group
+        Map<String, Object[]> latest = latest(writes, refusedPoints);
         if (!latest.isEmpty()) {
-            int n = latest.size();
-            String[] identities = new String[n];
-            String[] aliases = new String[n];
-            String[] values = new String[n];
-            Long[] micros = new Long[n];
-            int i = 0;
-            for (Object[] entry : latest.values()) {
-                Point point = (Point) entry[1];
-                identities[i] = ((DeviceWrite) entry[0]).identity();
-                aliases[i] = point.alias();
-                values[i] = point.value();
-                micros[i] = point.at().getEpochSecond() * 1_000_000L + point.at().getNano() / 1_000;
-                i++;
-            }
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO resource_value (identity, alias, value, updated_at) "
-                    + "SELECT v.identity, v.alias, v.value, TIMESTAMPTZ 'epoch' + v.us * INTERVAL '1 microsecond' "
-                    + "FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS v (identity, alias, value, us) "
-                    + "ON CONFLICT (identity, alias) DO UPDATE SET value = EXCLUDED.value, "
-                    + "updated_at = EXCLUDED.updated_at WHERE resource_value.updated_at <= EXCLUDED.updated_at "
-                    + "RETURNING identity, alias")) {
-                s.setArray(1, c.createArrayOf("text", identities));
-                s.setArray(2, c.createArrayOf("text", aliases));
-                s.setArray(3, c.createArrayOf("text", values));
-                s.setArray(4, c.createArrayOf("bigint", micros));
+            try (PreparedStatement s = c.prepareStatement(UPSERT_LATEST)) {
+                bindLatest(c, s, latest);
                 try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        Object[] entry = latest.get(rs.getString(1) + '\t' + rs.getString(2));
-                        Point point = (Point) entry[1];
-                        changed.add(new ResourceValue(rs.getString(1), point.alias(), point.value(), point.at()));
-                    }
+                    readChanged(rs, latest, changed);
                 }
             }
         }
@@ -210,8 +238,77 @@ public class ResourceWriter {
             replicas.announce(c, platformValues);
         }
         // 4. events, in the same transaction: one outbox statement and one row per topic for the whole group
+        List<Envelope> events = events(writes, refusedPointsOf(refused));
+        return new Stored(refused, changed, events);
+    }
+
+    /**
+     * The latest value update of a group: per alias of a device, the newest point (the later write
+     * on a tie); a point older than the stored value does not replace it. Returns the rows changed.
+     */
+    private static final String UPSERT_LATEST = "INSERT INTO resource_value (identity, alias, value, updated_at) "
+            + "SELECT v.identity, v.alias, v.value, TIMESTAMPTZ 'epoch' + v.us * INTERVAL '1 microsecond' "
+            + "FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS v (identity, alias, value, us) "
+            + "ON CONFLICT (identity, alias) DO UPDATE SET value = EXCLUDED.value, "
+            + "updated_at = EXCLUDED.updated_at WHERE resource_value.updated_at <= EXCLUDED.updated_at "
+            + "RETURNING identity, alias";
+
+    /** Outbox rows one statement may insert with the values (4 parameters each, far below PostgreSQL's 32,767). */
+    private static final int MAX_OUTBOX_ROWS_IN_STATEMENT = 500;
+
+    /** Per device and alias ({@code identity \t alias}) the newest point to store, with its write. */
+    private static Map<String, Object[]> latest(List<DeviceWrite> writes, Set<Point> refusedPoints) {
+        Map<String, Object[]> latest = new LinkedHashMap<>();
+        for (DeviceWrite write : writes) {
+            for (Point point : write.points()) {
+                if (refusedPoints.contains(point)) {
+                    continue;
+                }
+                String key = write.identity() + '\t' + point.alias();
+                Object[] before = latest.get(key);
+                if (before == null || !((Point) before[1]).at().isAfter(point.at())) {
+                    latest.put(key, new Object[] { write, point });
+                }
+            }
+        }
+        return latest;
+    }
+
+    /** Binds {@link #UPSERT_LATEST}'s four arrays from parameter 1; returns the next free index. */
+    private static int bindLatest(Connection c, PreparedStatement s, Map<String, Object[]> latest) throws SQLException {
+        int n = latest.size();
+        String[] identities = new String[n];
+        String[] aliases = new String[n];
+        String[] values = new String[n];
+        Long[] micros = new Long[n];
+        int i = 0;
+        for (Object[] entry : latest.values()) {
+            Point point = (Point) entry[1];
+            identities[i] = ((DeviceWrite) entry[0]).identity();
+            aliases[i] = point.alias();
+            values[i] = point.value();
+            micros[i] = point.at().getEpochSecond() * 1_000_000L + point.at().getNano() / 1_000;
+            i++;
+        }
+        s.setArray(1, c.createArrayOf("text", identities));
+        s.setArray(2, c.createArrayOf("text", aliases));
+        s.setArray(3, c.createArrayOf("text", values));
+        s.setArray(4, c.createArrayOf("bigint", micros));
+        return 5;
+    }
+
+    private static void readChanged(ResultSet rs, Map<String, Object[]> latest, List<ResourceValue> changed) throws SQLException {
+        while (rs.next()) {
+            Object[] entry = latest.get(rs.getString(1) + '\t' + rs.getString(2));
+            Point point = (Point) entry[1];
+            changed.add(new ResourceValue(rs.getString(1), point.alias(), point.value(), point.at()));
+        }
+    }
+
+    /** The events of the points stored: resource.written.v1 for announced aliases and platform writes, data.routed.v1 per app. */
+    private static List<Envelope> events(List<DeviceWrite> writes, Set<Point> refused) {
         List<Envelope> events = new ArrayList<>();
-        for (Object[] entry : storedPoints(writes, refusedPointsOf(refused))) {
+        for (Object[] entry : storedPoints(writes, refused)) {
             DeviceWrite write = (DeviceWrite) entry[0];
             Point point = (Point) entry[1];
             boolean fromPlatform = RegistryEvents.ResourceWritten.FROM_PLATFORM.equals(write.origin());
@@ -223,7 +320,7 @@ public class ResourceWriter {
                 events.add(Envelope.of(write.identity(), routed));
             }
         }
-        return new Stored(refused, changed, events);
+        return events;
     }
 
     private static Set<Point> refusedPointsOf(Map<DeviceWrite, List<Point>> refused) {

@@ -69,6 +69,27 @@ class DeviceWritesTest {
     }
 
     @Test
+    void aGroupOfAliasWritesCommitsItsValuesAndItsEventsTogetherAndKeepsTheNewestValue() throws SQLException {
+        String device = newIdentity("group-one");
+        Fleet.provisionAndActivate(device);
+        Instant now = Instant.now();
+        DeviceWrite newer = new DeviceWrite(device, List.of(Point.now("data_in", "new", now), Point.now("note", "kept", now)),
+                RegistryEvents.ResourceWritten.FROM_DEVICE);
+        DeviceWrite older = new DeviceWrite(device, List.of(Point.now("data_in", "old", now.minusSeconds(5))),
+                RegistryEvents.ResourceWritten.FROM_DEVICE);
+
+        writer.applyAlone(List.of(newer, older));
+
+        assertThat(value(device)).as("the newest point wins whatever the order in the group").isEqualTo("new");
+        assertThat(count("SELECT count(*) FROM resource_value WHERE identity = ? AND alias = 'note'", device)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM resource_value v JOIN outbox o ON o.xmin = v.xmin "
+                + "WHERE v.identity = ? AND v.alias = 'data_in' AND o.topic = ? AND position(? IN o.message_key) > 0",
+                device, Topics.REGISTRY_RESOURCE, device)).as("the value and its events in one transaction").isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM outbox WHERE topic = ? AND position(? IN payload) > 0 AND position('\"note\"' IN payload) > 0",
+                Topics.REGISTRY_RESOURCE, device)).as("an alias that is not announced has no event").isZero();
+    }
+
+    @Test
     void aBadWriteQueuedWithGoodOnesFailsAloneWith503() throws Exception {
         String good = newIdentity("queued-good");
         Fleet.provisionAndActivate(good);

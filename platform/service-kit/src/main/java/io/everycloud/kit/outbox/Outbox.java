@@ -148,7 +148,17 @@ public class Outbox {
         }
     }
 
-    /** Tells the relay that a transaction written through {@link #publishAll(Connection, List)} committed. */
+    /**
+     * {@link #publishAll(Connection, List)} for a caller that writes the rows in a statement of its
+     * own, as a data-modifying CTE ({@link Rows#sql()}), so that a change and its events take one
+     * round trip: in auto-commit mode, one statement is one transaction, stored whole or not at all.
+     * Call {@link #committed()} after that statement (or its transaction) committed.
+     */
+    public Rows prepareAll(List<Envelope> envelopes) {
+        return rows(envelopes);
+    }
+
+    /** Tells the relay that a transaction written through {@link #publishAll(Connection, List)} or {@link #prepareAll} committed. */
     public void committed() {
         relay.wake();
     }
@@ -186,25 +196,68 @@ public class Outbox {
         return new Rows(ids, topics, keys, payloads);
     }
 
-    private record Rows(List<Object> ids, List<String> topics, List<String> keys, List<String> payloads) {
+    /** Outbox rows for some events, the events of one topic packed into one row where they fit (see {@link #prepareAll}). */
+    public static final class Rows {
+
+        private final List<Object> ids;
+        private final List<String> topics;
+        private final List<String> keys;
+        private final List<String> payloads;
+
+        private Rows(List<Object> ids, List<String> topics, List<String> keys, List<String> payloads) {
+            this.ids = ids;
+            this.topics = topics;
+            this.keys = keys;
+            this.payloads = payloads;
+        }
+
+        /** How many rows (at most one per topic when the events fit in one). */
+        public int size() {
+            return ids.size();
+        }
+
+        /**
+         * The INSERT of all the rows to embed, e.g. {@code WITH announced AS (<sql>) UPDATE ...}; its
+         * 4 × {@link #size()} parameters are bound by {@link #bind}. Empty rows have no statement.
+         */
+        public String sql() {
+            return sql(0, size());
+        }
+
+        /** Binds {@link #sql()}'s parameters from {@code index} on; returns the next free index. */
+        public int bind(PreparedStatement statement, int index) throws SQLException {
+            return bind(statement, index, 0, size());
+        }
+
+        private String sql(int from, int n) {
+            if (n == 0) {
+                throw new IllegalStateException("no outbox rows to insert");
+            }
+            StringBuilder sql = new StringBuilder("INSERT INTO outbox (event_id, topic, message_key, payload, created_at) VALUES ");
+            for (int i = 0; i < n; i++) {
+                sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, clock_timestamp())");
+            }
+            return sql.toString();
+        }
+
+        private int bind(PreparedStatement statement, int index, int from, int n) throws SQLException {
+            for (int i = from; i < from + n; i++) {
+                statement.setObject(index++, ids.get(i));
+                statement.setString(index++, topics.get(i));
+                statement.setString(index++, keys.get(i));
+                statement.setString(index++, payloads.get(i));
+            }
+            return index;
+        }
     }
 
     private static void insert(Connection c, Rows rows) throws SQLException {
         // a VALUES list, not arrays: a text[] parameter would escape every quote of the events' JSON;
         // rows are inserted (and numbered by the relay's id) in the order listed
-        for (int from = 0; from < rows.ids().size(); from += MAX_ROWS_PER_INSERT) {
-            int n = Math.min(MAX_ROWS_PER_INSERT, rows.ids().size() - from);
-            StringBuilder sql = new StringBuilder("INSERT INTO outbox (event_id, topic, message_key, payload, created_at) VALUES ");
-            for (int i = 0; i < n; i++) {
-                sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, clock_timestamp())");
-            }
-            try (PreparedStatement insert = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < n; i++) {
-                    insert.setObject(4 * i + 1, rows.ids().get(from + i));
-                    insert.setString(4 * i + 2, rows.topics().get(from + i));
-                    insert.setString(4 * i + 3, rows.keys().get(from + i));
-                    insert.setString(4 * i + 4, rows.payloads().get(from + i));
-                }
+        for (int from = 0; from < rows.size(); from += MAX_ROWS_PER_INSERT) {
+            int n = Math.min(MAX_ROWS_PER_INSERT, rows.size() - from);
+            try (PreparedStatement insert = c.prepareStatement(rows.sql(from, n))) {
+                rows.bind(insert, 1, from, n);
                 insert.executeUpdate();
             }
         }
