@@ -8,7 +8,7 @@ DEVICES=1000
 THREADS=2
 CONNECTIONS=200
 DURATION=30s
-WARMUP=30s
+WARMUP=120s
 PRODUCER_RECORDS=200000
 FLAGS=suite
 KEEP=false
@@ -48,7 +48,8 @@ Options (defaults):
   --connections C        keep-alive connections = writes in flight ($CONNECTIONS)
   --duration D           each wrk run ($DURATION)
   --warmup W             writes before measuring, so the JIT has compiled the write path ($WARMUP;
-                         then 5 s of each floor)
+                         then 5 s of each floor; with 30 s, C2 still compiled the registry, whose
+                         Tier4 thresholds are 10 times the JVM's, during the measured writes)
   --producer-records R   records of the raw producer floor ($PRODUCER_RECORDS; 0 skips it)
   --flags suite|default|"<jvm options>"
                          the registry's JVM options ($FLAGS): suite = the local suite's (deploy/local
@@ -100,7 +101,9 @@ field() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<"$1"; }
 
 # 4. + 5. floor, then writes
 # a warm-up of both paths, so neither measured run pays for the JIT: on a loaded machine the C2
-# compiler threads still used more CPU than the request threads 10 s into the writes (JFR)
+# compiler threads still used more CPU than the request threads 10 s into the writes (JFR); with the
+# registry's Tier4 thresholds (10 times the JVM's) and a 30 s warm-up, its C2 threads still took
+# 7.6 % of the machine's samples during the measured writes (perf, 2026-11-27 13:52), 0.8 % after 120 s
 run_wrk write warmup "$WARMUP" >/dev/null
 run_wrk floor warmup-floor 5s >/dev/null
 run_wrk postfloor warmup-postfloor 5s >/dev/null
