@@ -60,11 +60,11 @@ public class AliasWrites {
         for (Map.Entry<String, String> pair : pairs) {
             points.add(new Point(pair.getKey(), pair.getValue(), now, false, route(device, pair.getKey(), pair.getValue(), now)));
         }
-        return writes.submit(new DeviceWrite(device.identity(), points, RegistryEvents.ResourceWritten.FROM_DEVICE));
+        return submit(device, points);
     }
 
-    /** Timestamped points (already checked) as one write; the future completes with the points refused as already recorded. */
-    public CompletableFuture<List<Point>> record(DeviceAuth.AuthenticatedDevice device, List<Point> points) {
+    /** Points (already checked) as one write of the device; the future completes with the recorded points refused as already recorded. */
+    public CompletableFuture<List<Point>> submit(DeviceAuth.AuthenticatedDevice device, List<Point> points) {
         return writes.submit(new DeviceWrite(device.identity(), points, RegistryEvents.ResourceWritten.FROM_DEVICE));
     }
 

@@ -91,9 +91,8 @@ public class CachedDeviceWriteRoute {
     }
 
     private void write(RoutingContext ctx, Context context, DeviceAuth.AuthenticatedDevice device, Buffer body) {
-        List<Map.Entry<String, String>> pairs;
         try {
-            pairs = aliasWrites.pairs(body == null ? "" : body.toString(StandardCharsets.UTF_8), false);
+            List<Map.Entry<String, String>> pairs = aliasWrites.pairs(body == null ? "" : body.toString(StandardCharsets.UTF_8), false);
             aliasWrites.write(device, pairs).whenComplete((refused, failure) -> context.runOnContext(v -> {
                 if (failure == null) {
                     answered.increment();

@@ -177,7 +177,7 @@ public class DeviceApiResource {
             points.add(new Point(p[0], p[2], at, true, aliasWrites.route(device, p[0], p[2], at)));
         }
         Uni<List<Point>> written = points.isEmpty() ? Uni.createFrom().item(List.of())
-                : Uni.createFrom().completionStage(aliasWrites.record(device, points));
+                : Uni.createFrom().completionStage(aliasWrites.submit(device, points));
         return written.map(refused -> {
             List<Map.Entry<String, String>> all = new ArrayList<>(rejected);
             refused.forEach(p -> all.add(Form.pair(p.alias(), Long.toString(p.at().getEpochSecond()))));

@@ -132,13 +132,13 @@ public class ResourceWriter {
      * The common group, device alias writes, in one statement and one round trip: the latest
      * values and the outbox rows as data-modifying CTEs, committed as one transaction (auto-commit),
      * instead of a transaction's three round trips (the values, the outbox, the commit). Null when
-     * the events need more outbox rows than one statement takes; the caller then stores the group
-     * in a transaction.
+     * the events need more outbox rows than one statement takes (or there is no value); the caller
+     * then stores the group in a transaction.
      */
     private Stored storeInOneStatement(Connection c, List<DeviceWrite> writes) throws SQLException {
         List<Envelope> events = events(writes, Set.of());
         Outbox.Rows rows = outbox.prepareAll(events);
-        if (rows.size() > MAX_OUTBOX_ROWS_IN_STATEMENT) {
+        if (!rows.fitsOneStatement()) {
             return null;
         }
         Map<String, Object[]> latest = latest(writes, Set.of());
@@ -252,9 +252,6 @@ public class ResourceWriter {
             + "ON CONFLICT (identity, alias) DO UPDATE SET value = EXCLUDED.value, "
             + "updated_at = EXCLUDED.updated_at WHERE resource_value.updated_at <= EXCLUDED.updated_at "
             + "RETURNING identity, alias";
-
-    /** Outbox rows one statement may insert with the values (4 parameters each, far below PostgreSQL's 32,767). */
-    private static final int MAX_OUTBOX_ROWS_IN_STATEMENT = 500;
 
     /** Per device and alias ({@code identity \t alias}) the newest point to store, with its write. */
     private static Map<String, Object[]> latest(List<DeviceWrite> writes, Set<Point> refusedPoints) {

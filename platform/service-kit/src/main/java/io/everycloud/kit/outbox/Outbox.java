@@ -27,7 +27,7 @@ import io.everycloud.events.Envelope;
 public class Outbox {
 
     private static final String WAKE_KEY = Outbox.class.getName() + ".wake";
-    /** Rows of one INSERT of {@link #publishAll(List)} (4 parameters each, far below PostgreSQL's 32,767). */
+    /** Rows of one INSERT of {@link #publishAll(List)} or {@link Rows#sql()} (4 parameters each, far below PostgreSQL's 32,767). */
     private static final int MAX_ROWS_PER_INSERT = 500;
 
     @Inject
@@ -221,7 +221,18 @@ public class Outbox {
          * 4 × {@link #size()} parameters are bound by {@link #bind}. Empty rows have no statement.
          */
         public String sql() {
-            return sql(0, size());
+            if (!fitsOneStatement()) {
+                throw new IllegalStateException(size() + " outbox rows do not fit in one statement");
+            }
+            return sql(size());
+        }
+
+        /**
+         * Whether {@link #sql()} can insert all the rows (500 at most, 4 parameters each); otherwise
+         * write them with {@link Outbox#publishAll(Connection, List)}.
+         */
+        public boolean fitsOneStatement() {
+            return size() <= MAX_ROWS_PER_INSERT;
         }
 
         /** Binds {@link #sql()}'s parameters from {@code index} on; returns the next free index. */
@@ -229,7 +240,7 @@ public class Outbox {
             return bind(statement, index, 0, size());
         }
 
-        private String sql(int from, int n) {
+        private static String sql(int n) {
             if (n == 0) {
                 throw new IllegalStateException("no outbox rows to insert");
             }
@@ -256,7 +267,7 @@ public class Outbox {
         // rows are inserted (and numbered by the relay's id) in the order listed
         for (int from = 0; from < rows.size(); from += MAX_ROWS_PER_INSERT) {
             int n = Math.min(MAX_ROWS_PER_INSERT, rows.size() - from);
-            try (PreparedStatement insert = c.prepareStatement(rows.sql(from, n))) {
+            try (PreparedStatement insert = c.prepareStatement(Rows.sql(n))) {
                 rows.bind(insert, 1, from, n);
                 insert.executeUpdate();
             }

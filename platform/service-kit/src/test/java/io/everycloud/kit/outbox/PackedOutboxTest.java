@@ -177,6 +177,19 @@ class PackedOutboxTest {
     }
 
     @Test
+    void rowsForTheCallersStatementArePackedAndCappedAtOneStatement() {
+        Outbox.Rows packed = outbox.prepareAll(events(30, "prepared-all"));
+        assertThat(packed.size()).as("30 events of one topic in one row").isEqualTo(1);
+        assertThat(packed.fitsOneStatement()).isTrue();
+
+        // a key with a line break cannot be packed: one row per event, more than one statement takes
+        Outbox.Rows unpacked = outbox.prepareAll(events(501, "prepared\nall"));
+        assertThat(unpacked.size()).isEqualTo(501);
+        assertThat(unpacked.fitsOneStatement()).isFalse();
+        assertThatThrownBy(unpacked::sql).isInstanceOf(IllegalStateException.class).hasMessageContaining("501 outbox rows");
+    }
+
+    @Test
     void aConnectionInAutoCommitModeIsRefusedAndWritesNothing() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             assertThatThrownBy(() -> outbox.publishAll(c, events(2, "jdbc-autocommit")))
