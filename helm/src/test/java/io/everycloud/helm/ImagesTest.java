@@ -11,7 +11,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Each service's JVM image fits the chart: the quarkus-app layout, the user the pods run as, port 8080. */
+/**
+ * Each service's JVM image fits the chart: the quarkus-app layout, the user the pods run as, port
+ * 8080, and the class-data archive the image writes with its own JVM is the one the service maps.
+ */
 class ImagesTest {
 
     static List<String> services() {
@@ -20,7 +23,7 @@ class ImagesTest {
 
     @ParameterizedTest
     @MethodSource("services")
-    void theDockerfileRunsTheFastJarAsTheChartsNonRootUser(String service) throws IOException {
+    void theDockerfileRunsTheQuarkusAppWithItsOwnClassDataArchiveAsTheChartsNonRootUser(String service) throws IOException {
         Path dockerfile = Chart.dir().getParent().getParent().resolve(service + "-service/src/main/docker/Dockerfile.jvm");
         List<String> lines = Files.readAllLines(dockerfile).stream().map(String::strip)
                 .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
@@ -36,5 +39,13 @@ class ImagesTest {
         assertThat(lines.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b))
                 .as("the last USER of the image").hasValue("USER " + runAsUser);
         assertThat(lines.get(lines.size() - 1)).startsWith("ENTRYPOINT");
+        String text = String.join("\n", lines);
+        assertThat(text)
+                .as("the archive is written by the image's JVM after the application is copied")
+                .contains("RUN cd /deployments && java -XX:ArchiveClassesAtExit=/deployments/app-cds.jsa")
+                .contains("-Dquarkus.appcds.generate=true")
+                .as("and mapped by every start")
+                .contains("-XX:SharedArchiveFile=/deployments/app-cds.jsa");
+        assertThat(text.indexOf("ArchiveClassesAtExit")).isGreaterThan(text.indexOf("COPY target/quarkus-app/quarkus/"));
     }
 }
