@@ -246,6 +246,14 @@ start_service() { # <name>
         && "$opts" != *ArchiveClassesAtExit* ]]; then
     cds="-XX:SharedArchiveFile=app-cds.jsa"
   fi
+  # OpenJDK 17 crashes when a class file load hook (a Java agent, a flight recording started with the
+  # JVM) meets an archived class of a multi-release jar (JDK-8343427; deploy/local ServiceProcess
+  # .classFileHooked): such a run maps no application archive and trains none
+  if [[ " $opts ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} " =~ -javaagent:|-agentpath:|-agentlib:|StartFlightRecording ]]; then
+    cds=""
+    opts=$(echo "$opts" | sed -E 's/ ?-XX:(SharedArchiveFile|ArchiveClassesAtExit)=[^ ]*//g')
+    say "$name: a Java agent or flight recording starts with the JVM: no class-data archive"
+  fi
   # the portal calls the others; only the services this run started have a port
   local portal=() s
   if [[ "$name" == portal ]]; then

@@ -60,7 +60,11 @@ final class ServiceProcess {
         trained = trainedArchive(app, repo.resolve(module).resolve("target/cds"), module);
         training = null;
         killed = false;
-        if (Files.isRegularFile(trained)) {
+        Map<String, String> jvmEnvironment = new java.util.HashMap<>(System.getenv());
+        jvmEnvironment.putAll(environment);
+        if (classFileHooked(jvmEnvironment)) {
+            System.out.println("  " + name + ": a Java agent or flight recording starts with the JVM: no class-data archive");
+        } else if (Files.isRegularFile(trained)) {
             command.add("-XX:SharedArchiveFile=" + trained);
         } else if (trainingEnabled()) {
             // a dynamic archive cannot be written on top of another one: this run goes without the build's
@@ -150,6 +154,23 @@ final class ServiceProcess {
                     .getBytes(StandardCharsets.UTF_8));
         }
         return directory.resolve(String.format("%s-%08x.jsa", module, crc.getValue())).toAbsolutePath().normalize();
+    }
+
+    private static final java.util.regex.Pattern CLASS_FILE_HOOKS =
+            java.util.regex.Pattern.compile("-javaagent:|-agentpath:|-agentlib:|StartFlightRecording");
+
+    /**
+     * Whether the service's JVM runs a class file load hook from its start: a Java agent or a flight
+     * recording started with the JVM, given through the JVM's environment ({@code JAVA_TOOL_OPTIONS},
+     * {@code JDK_JAVA_OPTIONS}). OpenJDK 17 crashes (SIGSEGV in
+     * {@code KlassFactory::check_shared_class_file_load_hook}) when such a hook meets an archived class
+     * of a multi-release jar on the class path, such as PostgreSQL's driver (JDK-8343427, fixed in
+     * JDK 24; measured here with a no-op agent and with {@code -XX:StartFlightRecording}). Such a
+     * run therefore maps no application archive and trains none.
+     */
+    static boolean classFileHooked(Map<String, String> environment) {
+        return java.util.stream.Stream.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS").map(environment::get)
+                .anyMatch(options -> options != null && CLASS_FILE_HOOKS.matcher(options).find());
     }
 
     static boolean trainingEnabled() {

@@ -124,4 +124,18 @@ class ServiceProcessTest {
         Files.writeString(built.resolve("lib/main/dep.jar"), "dep v1");
         return built;
     }
+
+    @Test
+    void aJvmWithAnAgentOrAFlightRecordingFromItsStartMapsNoArchive() {
+        // OpenJDK 17 crashes when a class file load hook meets an archived class of a multi-release jar
+        assertThat(ServiceProcess.classFileHooked(java.util.Map.of("JAVA_TOOL_OPTIONS", "-javaagent:/opt/otel/opentelemetry-javaagent.jar")))
+                .isTrue();
+        assertThat(ServiceProcess.classFileHooked(java.util.Map.of("JDK_JAVA_OPTIONS", "-Xmx1g -XX:StartFlightRecording=filename=x.jfr")))
+                .isTrue();
+        assertThat(ServiceProcess.classFileHooked(java.util.Map.of("JAVA_TOOL_OPTIONS", "-agentpath:/opt/profiler/libasyncProfiler.so")))
+                .isTrue();
+        assertThat(ServiceProcess.classFileHooked(java.util.Map.of("JAVA_TOOL_OPTIONS", "-Dfile.encoding=UTF-8", "PATH", "/usr/bin")))
+                .isFalse();
+        assertThat(ServiceProcess.classFileHooked(java.util.Map.of())).isFalse();
+    }
 }
