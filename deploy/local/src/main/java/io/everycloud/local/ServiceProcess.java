@@ -101,6 +101,11 @@ final class ServiceProcess {
      * still reaches C2 within seconds of load. Restart 4.20–5.06 s instead of 4.79–5.47 s, CPU to
      * ready 5.8–6.8 s instead of 7.8–8.7 s, and writes 5,670/s instead of 4,794–4,952/s (the same
      * machine, interleaved; docs/benchmarks.md).
+     * The five C1-only services compile with one compiler thread instead of two
+     * ({@code -XX:CICompilerCount=1}): during a start the second thread competed with the start
+     * itself for the two cores (the C1 threads had a fifth of the machine's samples); restarts
+     * 2.75–2.89 instead of 2.93–3.17 s (claim) and 3.08–3.17 instead of 3.23–3.48 s (user), three
+     * interleaved rounds each (docs/benchmarks.md, "Restarts on the JDK's class path").
      * The heap starts at 16 MB ({@code -Xms16m}) instead of the JVM's 1/64 of the machine's memory:
      * a service needs ~20 MB after a GC, and a young generation sized from the larger initial heap
      * kept ~40 MB more per service resident (idle RSS 197–233 MB against 230–285 MB).
@@ -112,7 +117,7 @@ final class ServiceProcess {
             options.addAll(List.of("-Xmx256m", "-XX:ReservedCodeCacheSize=96m", "-XX:Tier4InvocationThreshold=50000",
                     "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000"));
         } else {
-            options.addAll(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=48m"));
+            options.addAll(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=48m"));
         }
         return options;
     }
