@@ -13,9 +13,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** One service of the suite running as its own JVM, logging to {@code <data>/logs/<service>.log}. */
 final class ServiceProcess {
@@ -60,7 +63,7 @@ final class ServiceProcess {
         trained = trainedArchive(app, repo.resolve(module).resolve("target/cds"), module);
         training = null;
         killed = false;
-        Map<String, String> jvmEnvironment = new java.util.HashMap<>(System.getenv());
+        Map<String, String> jvmEnvironment = new HashMap<>(System.getenv());
         jvmEnvironment.putAll(environment);
         if (classFileHooked(jvmEnvironment)) {
             System.out.println("  " + name + ": a Java agent or flight recording starts with the JVM: no class-data archive");
@@ -161,8 +164,7 @@ final class ServiceProcess {
         return directory.resolve(String.format("%s-%08x.jsa", module, crc.getValue())).toAbsolutePath().normalize();
     }
 
-    private static final java.util.regex.Pattern CLASS_FILE_HOOKS =
-            java.util.regex.Pattern.compile("-javaagent:|-agentpath:|-agentlib:|StartFlightRecording");
+    private static final Pattern CLASS_FILE_HOOKS = Pattern.compile("-javaagent:|-agentpath:|-agentlib:|StartFlightRecording");
 
     /**
      * Whether the service's JVM runs a class file load hook from its start: a Java agent or a flight
@@ -174,7 +176,7 @@ final class ServiceProcess {
      * run therefore maps no application archive and trains none.
      */
     static boolean classFileHooked(Map<String, String> environment) {
-        return java.util.stream.Stream.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS").map(environment::get)
+        return Stream.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS").map(environment::get)
                 .anyMatch(options -> options != null && CLASS_FILE_HOOKS.matcher(options).find());
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,14 +129,14 @@ class ServiceProcessTest {
     @Test
     void aJvmWithAnAgentOrAFlightRecordingFromItsStartMapsNoArchive() {
         // OpenJDK 17 crashes when a class file load hook meets an archived class of a multi-release jar
-        assertThat(ServiceProcess.classFileHooked(java.util.Map.of("JAVA_TOOL_OPTIONS", "-javaagent:/opt/otel/opentelemetry-javaagent.jar")))
+        assertThat(ServiceProcess.classFileHooked(Map.of("JAVA_TOOL_OPTIONS", "-javaagent:/opt/otel/opentelemetry-javaagent.jar")))
                 .isTrue();
-        assertThat(ServiceProcess.classFileHooked(java.util.Map.of("JDK_JAVA_OPTIONS", "-Xmx1g -XX:StartFlightRecording=filename=x.jfr")))
+        assertThat(ServiceProcess.classFileHooked(Map.of("JDK_JAVA_OPTIONS", "-Xmx1g -XX:StartFlightRecording=filename=x.jfr")))
                 .isTrue();
-        assertThat(ServiceProcess.classFileHooked(java.util.Map.of("JAVA_TOOL_OPTIONS", "-agentpath:/opt/profiler/libasyncProfiler.so")))
+        assertThat(ServiceProcess.classFileHooked(Map.of("JAVA_TOOL_OPTIONS", "-agentpath:/opt/profiler/libasyncProfiler.so")))
                 .isTrue();
-        assertThat(ServiceProcess.classFileHooked(java.util.Map.of("JAVA_TOOL_OPTIONS", "-Dfile.encoding=UTF-8", "PATH", "/usr/bin")))
+        assertThat(ServiceProcess.classFileHooked(Map.of("JAVA_TOOL_OPTIONS", "-Dfile.encoding=UTF-8", "PATH", "/usr/bin")))
                 .isFalse();
-        assertThat(ServiceProcess.classFileHooked(java.util.Map.of())).isFalse();
+        assertThat(ServiceProcess.classFileHooked(Map.of())).isFalse();
     }
 }
