@@ -109,13 +109,17 @@ final class ServiceProcess {
      * itself for the two cores (the C1 threads had a fifth of the machine's samples); restarts
      * 2.75–2.89 instead of 2.93–3.17 s (claim) and 3.08–3.17 instead of 3.23–3.48 s (user), three
      * interleaved rounds each (docs/benchmarks.md, "Restarts on the JDK's class path").
-     * The heap starts at 16 MB ({@code -Xms16m}) instead of the JVM's 1/64 of the machine's memory:
+     * The heap starts at 48 MB ({@code -Xms48m}) instead of the JVM's 1/64 of the machine's memory:
      * a service needs ~20 MB after a GC, and a young generation sized from the larger initial heap
-     * kept ~40 MB more per service resident (idle RSS 197–233 MB against 230–285 MB).
+     * kept ~40 MB more per service resident (idle RSS 197–233 MB against 230–285 MB). Not smaller:
+     * from 16 MB the heap grew to 48 MB during every start anyway, through 14 collections, two of
+     * them full (~0.2 s of pauses before notification-service was ready); from 48 MB restarts took
+     * 0.1–0.5 s less (notification 3.17–3.32 s instead of 3.51–4.00 s, user 2.88–3.13 instead of
+     * 3.09–3.42 s, interleaved), with the same RSS at ready.
      * Measured with {@code deploy/bench/startup.sh} (docs/benchmarks.md), which reads them from here.
      */
     static List<String> jvmOptions(String name) {
-        List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xss512k", "-XX:MaxMetaspaceSize=192m", "-Xms16m"));
+        List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xss512k", "-XX:MaxMetaspaceSize=192m", "-Xms48m"));
         if (name.equals("device-registry")) {
             options.addAll(List.of("-Xmx256m", "-XX:ReservedCodeCacheSize=96m", "-XX:Tier4InvocationThreshold=50000",
                     "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000"));
