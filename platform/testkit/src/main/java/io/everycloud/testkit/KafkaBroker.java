@@ -48,7 +48,7 @@ public final class KafkaBroker implements AutoCloseable {
     public KafkaBroker(Path dataDir, int port, String classPath, String heap) {
         this.dataDir = dataDir;
         this.port = port == 0 ? Ports.free() : port;
-        this.controllerPort = Ports.free();
+        this.controllerPort = Ports.freeExcept(this.port);
         this.classPath = classPath;
         this.logFile = dataDir.resolve("kafka.log");
         this.heap = heap;

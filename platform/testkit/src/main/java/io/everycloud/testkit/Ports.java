@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Arrays;
 
 /** Loopback port helpers. */
 public final class Ports {
@@ -19,6 +20,21 @@ public final class Ports {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A free port other than {@code taken}: two {@link #free()} calls in a row can get the same port
+     * from the kernel (it happened: a broker's client and controller listeners on one port, and the
+     * broker refused to format its storage).
+     */
+    public static int freeExcept(int... taken) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = free();
+            if (Arrays.stream(taken).noneMatch(t -> t == port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port other than " + Arrays.toString(taken));
     }
 
     public static boolean isOpen(int port) {
