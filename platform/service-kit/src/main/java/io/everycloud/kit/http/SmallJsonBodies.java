@@ -20,7 +20,7 @@ import io.vertx.ext.web.handler.BodyHandler;
  * gets round to giving it the bytes (which arrived with the headers). Under load the event loop is
  * busy with other requests (the bearer tokens' signatures are checked there), so every such request
  * held a worker and waited in the middle of its way: thread dumps of claim-service at 500 claims/s
- * found 20 of its workers in {@code VertxBlockingInput.readBlocking} at once, none in the database
+ * found 20 of its workers in {@code VertxBlockingInput.readBlocking} at once, one in the database
  * (docs/benchmarks.md). Read here, the body is in memory when the resource's JSON reader asks
  * (Quarkus REST takes a body the routing context already has), and the worker starts with
  * everything it needs.
