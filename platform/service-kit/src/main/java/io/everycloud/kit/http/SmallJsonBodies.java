@@ -9,6 +9,7 @@ import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
@@ -25,9 +26,11 @@ import io.vertx.ext.web.handler.BodyHandler;
  * (Quarkus REST takes a body the routing context already has), and the worker starts with
  * everything it needs.
  * <p>
- * Only bodies that declare their length, at most {@link #MAX_BYTES}, with a JSON media type: a
- * form, a multipart upload, a CSV import or a large body keeps the streaming path, where its own
- * limit applies. Runs after the body-size check ({@link HttpProblems}, priority 1000), so a body
+ * Only HTTP/1.x bodies that declare their length, at most {@link #MAX_BYTES}, with a JSON media
+ * type: a form, a multipart upload, a CSV import or a large body keeps the streaming path, where its
+ * own limit applies. HTTP/2 requests (h2c, as the JDK's HTTP client upgrades to) keep it too: Quarkus
+ * REST pauses every request it takes, and Vert.x refuses to pause an HTTP/2 request whose body has
+ * been read (500 "Request has already been read"). Runs after the body-size check ({@link HttpProblems}, priority 1000), so a body
  * over a path's limit is refused before a byte of it is read.
  */
 @ApplicationScoped
@@ -53,8 +56,11 @@ public class SmallJsonBodies {
         }
     }
 
-    /** A body that declares at most {@link #MAX_BYTES} bytes of {@code application/json} or {@code application/*+json}. */
+    /** An HTTP/1.x body that declares at most {@link #MAX_BYTES} bytes of {@code application/json} or {@code application/*+json}. */
     static boolean isSmallJson(HttpServerRequest request) {
+        if (request.version() == HttpVersion.HTTP_2) {
+            return false;
+        }
         HttpMethod method = request.method();
         if (method != HttpMethod.POST && method != HttpMethod.PUT && method != HttpMethod.PATCH) {
             return false;

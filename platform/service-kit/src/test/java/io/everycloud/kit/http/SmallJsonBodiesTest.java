@@ -10,7 +10,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
@@ -72,6 +76,22 @@ class SmallJsonBodiesTest {
             String answer = readAll(socket.getInputStream());
             assertThat(answer).startsWith("HTTP/1.1 200").contains("\"code\":\"PART-ONE-PART-TWO\"").contains("\"readAhead\":true");
         }
+    }
+
+    @Test
+    void http2RequestsStream() throws Exception {
+        // the JDK's client upgrades to HTTP/2 (h2c) on the first request; the later ones are HTTP/2
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> last = null;
+        for (int i = 0; i < 3; i++) {
+            last = http.send(HttpRequest.newBuilder(URI.create(base + "bodies")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"H2-" + i + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(last.statusCode()).as(last.body()).isEqualTo(200);
+            assertThat(last.body()).contains("\"code\":\"H2-" + i + "\"");
+        }
+        assertThat(last.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(last.body()).contains("\"readAhead\":false");
     }
 
     @Test
