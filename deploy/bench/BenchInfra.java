@@ -131,7 +131,13 @@ public class BenchInfra {
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("full_page_writes", "on")
                 .setServerConfig("max_connections", "300")
-                .setServerConfig("listen_addresses", "127.0.0.1");
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                // the server's own log file, pg/log/postgresql.log: claims.sh reads the checkpoints in
+                // it; the library's capture of the server's output missed lines after the start
+                .setServerConfig("logging_collector", "on")
+                .setServerConfig("log_directory", "log")
+                .setServerConfig("log_filename", "postgresql.log")
+                .setServerConfig("log_checkpoints", "on");
         // BENCH_PG_SETTINGS="name=value ...": more server settings, e.g. to profile with
         // shared_preload_libraries=pg_stat_statements (the embedded binaries have it)
         for (String setting : System.getenv().getOrDefault("BENCH_PG_SETTINGS", "").trim().split("\\s+")) {

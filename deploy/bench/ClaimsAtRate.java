@@ -12,7 +12,10 @@
 // reads the answer (status line, headers, Content-Length or chunked body): the JDK HttpClient this
 // used before cost 0.86 ms of CPU per claim on the machine that serves them (bench of
 // 2026-11-26 15:35, 500 claims/s: 0.43 of its 2 cores), more than the registry and Kafka together.
-// Prints a RESULT line per rate in the format of claims.lua's, with offered=<rate>.
+// Prints a RESULT line per rate in the format of claims.lua's, with offered=<rate>, and where the
+// claims over 100 ms fell: over_100ms=<n> in <k> of the run's seconds, the three worst seconds
+// (UTC, by due time) with their count. Few seconds holding most of them is a stall (a checkpoint, a
+// collection, a relay round); many seconds with a few each is queueing.
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -25,10 +28,14 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -72,6 +79,7 @@ public class ClaimsAtRate {
         AtomicInteger other = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         long start = System.nanoTime() + 100_000_000L;
+        long startWallMs = System.currentTimeMillis() + 100;
         List<Thread> connections = new ArrayList<>();
         for (int c = 0; c < Math.min(CONNECTIONS, count); c++) {
             Thread connection = new Thread(() -> {
@@ -112,8 +120,30 @@ public class ClaimsAtRate {
                     "%s offered=%.0f/s ok=%d non2xx=%d seconds=%.3f rate=%.0f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f max_ms=%.2f socket_errors=%d%n",
                     result, rate, ok.get(), other.get(), elapsed, ok.get() / elapsed, ms(sorted, 0.50), ms(sorted, 0.95),
                     ms(sorted, 0.99), sorted[sorted.length - 1] / 1e6, errors.get());
+            System.out.println(result + "_TAIL " + tail(latencies, rate, startWallMs, 100));
         }
         return from + count;
+    }
+
+    /** Where the claims over {@code limitMs} fell, by the wall-clock second (UTC) they were due in. */
+    static String tail(long[] latencies, double rate, long startWallMs, long limitMs) {
+        TreeMap<Long, Integer> bySecond = new TreeMap<>();
+        int over = 0;
+        for (int i = 0; i < latencies.length; i++) {
+            if (latencies[i] > limitMs * 1_000_000L) {
+                over++;
+                bySecond.merge((startWallMs + (long) (i * 1000 / rate)) / 1000, 1, Integer::sum);
+            }
+        }
+        DateTimeFormatter clock = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+        StringBuilder worst = new StringBuilder();
+        bySecond.entrySet().stream()
+                .sorted((a, b) -> b.getValue() - a.getValue())
+                .limit(3)
+                .forEach(e -> worst.append(worst.length() == 0 ? "" : ",")
+                        .append(clock.format(Instant.ofEpochSecond(e.getKey()))).append('/').append(e.getValue()));
+        return String.format(Locale.ROOT, "over_%dms=%d in_seconds=%d of %d worst_seconds=%s", limitMs, over,
+                bySecond.size(), (int) Math.ceil(latencies.length / rate), worst.length() == 0 ? "none" : worst);
     }
 
     private static double ms(long[] sorted, double quantile) {

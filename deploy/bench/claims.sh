@@ -41,7 +41,9 @@ ratio to it, and its CPU per request next to claim-service's per claim.
 its latency counts from when it was due; at most 64 in flight, as wrk2's fixed connections: a claim
 due while all are busy waits for one, and that wait counts), on codes and users of their own: the latency at a rate
 below, at and above what the closed loop reached, and the CPU per claim at each rate, and the client's JVM's
-(it runs on the same cores).
+(it runs on the same cores); and where its claims over 100 ms fell: how many, in how many of its seconds, its
+three worst seconds (UTC) with their count, and PostgreSQL's checkpoints meanwhile (a stall shows as a few
+seconds holding most of them, queueing as every second holding some).
 
 Targets (issue 11): 500 claims/s with p99 < 100 ms; claim -> registry shows the owner p99 < 500 ms.
 Prerequisites: ./mvnw -B -ntp install -DskipTests, wrk, curl, psql. ~12 min (mostly minting
@@ -215,6 +217,19 @@ if [[ -n "$RATES" ]]; then
       CLIENT_PID=$(pgrep -f "ClaimsAtRate.java $(url_of claim)" | head -1)
       CPU0=("$(cpu_s "${SVC_PID[claim]}")" "$(cpu_s "${SVC_PID[registry]}")" "$(cpu_s $(pg_pids))" "$(cpu_s "$KAFKA_PID")" "$(cpu_s "$CLIENT_PID")")
       THREADS0=$(thread_cpu "${SVC_PID[claim]}"); PG_KINDS0=$(pg_cpu)
+      LOOP_T0=$(date -u '+%Y-%m-%d %H:%M:%S')
+      continue
+    fi
+    if [[ "$line" == RESULT_TAIL* ]]; then
+      # the checkpoints in PostgreSQL's log (BenchInfra: log_checkpoints, pg/log/postgresql.log) that
+      # started or completed during the loop, and one that started before and was still on
+      CHECKPOINTS=$(awk -v a="$LOOP_T0" -v b="$(date -u '+%Y-%m-%d %H:%M:%S')" \
+        'match($0, /20[0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9][.][0-9]+ UTC .*LOG: +checkpoint (starting|complete).*/) {
+           l = substr($0, RSTART, RLENGTH); t = substr(l, 1, 19); sub(/ UTC \[[0-9]+\] LOG: +/, " ", l); l = "      " substr(l, 12)
+           if (t < a) { before = (l ~ /starting/) ? l : "" } else if (t <= b) { if (before != "") print before; before = ""; print l } }
+         END { if (before != "") print before }' "$WORK/infra/pg/log/postgresql.log" 2>/dev/null || true)
+      [[ -n "$CHECKPOINTS" ]] && CHECKPOINTS=$'\n'"$CHECKPOINTS" || CHECKPOINTS=" none"
+      OPEN_RESULTS+="    claims over 100 ms: ${line#RESULT_TAIL }; PostgreSQL's checkpoints meanwhile:$CHECKPOINTS"$'\n'
       continue
     fi
     CPU1=("$(cpu_s "${SVC_PID[claim]}")" "$(cpu_s "${SVC_PID[registry]}")" "$(cpu_s $(pg_pids))" "$(cpu_s "$KAFKA_PID")" "$(cpu_s "$CLIENT_PID")")
