@@ -132,9 +132,11 @@ public class ClaimsAtRate {
         for (int i = 0; i < latencies.length; i++) {
             if (latencies[i] > limitMs * 1_000_000L) {
                 over++;
-                bySecond.merge((startWallMs + (long) (i * 1000 / rate)) / 1000, 1, Integer::sum);
+                bySecond.merge(second(startWallMs, i, rate), 1, Integer::sum);
             }
         }
+        // the wall-clock seconds the due times span (a 20-s run that starts mid-second spans 21)
+        long seconds = second(startWallMs, latencies.length - 1, rate) - startWallMs / 1000 + 1;
         DateTimeFormatter clock = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
         StringBuilder worst = new StringBuilder();
         bySecond.entrySet().stream()
@@ -143,7 +145,12 @@ public class ClaimsAtRate {
                 .forEach(e -> worst.append(worst.length() == 0 ? "" : ",")
                         .append(clock.format(Instant.ofEpochSecond(e.getKey()))).append('/').append(e.getValue()));
         return String.format(Locale.ROOT, "over_%dms=%d in_seconds=%d of %d worst_seconds=%s", limitMs, over,
-                bySecond.size(), (int) Math.ceil(latencies.length / rate), worst.length() == 0 ? "none" : worst);
+                bySecond.size(), seconds, worst.length() == 0 ? "none" : worst);
+    }
+
+    /** The wall-clock second (epoch) claim {@code i} was due in. */
+    private static long second(long startWallMs, int i, double rate) {
+        return (startWallMs + (long) (i * 1000.0 / rate)) / 1000;
     }
 
     private static double ms(long[] sorted, double quantile) {
