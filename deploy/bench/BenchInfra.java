@@ -137,7 +137,9 @@ public class BenchInfra {
                 .setServerConfig("logging_collector", "on")
                 .setServerConfig("log_directory", "log")
                 .setServerConfig("log_filename", "postgresql.log")
-                .setServerConfig("log_checkpoints", "on");
+                .setServerConfig("log_checkpoints", "on")
+                // its times in UTC whatever the machine's zone: claims.sh compares them with date -u
+                .setServerConfig("log_timezone", "UTC");
         // BENCH_PG_SETTINGS="name=value ...": more server settings, e.g. to profile with
         // shared_preload_libraries=pg_stat_statements (the embedded binaries have it)
         for (String setting : System.getenv().getOrDefault("BENCH_PG_SETTINGS", "").trim().split("\\s+")) {
