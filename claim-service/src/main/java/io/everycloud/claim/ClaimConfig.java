@@ -24,6 +24,29 @@ public interface ClaimConfig {
 
     Qr qr();
 
+    Claims claims();
+
+    /**
+     * The group commit of claims by code ({@code POST /api/claims}): the claims waiting when a writer
+     * is free are decided one after the other in one transaction and committed together.
+     */
+    interface Claims {
+        /**
+         * Writer threads, each with a transaction (and a database connection) of its own; a user's
+         * claims always go to the same writer, in order.
+         */
+        @WithDefault("4")
+        int writers();
+
+        /** Most claims decided and committed together. */
+        @WithDefault("32")
+        int maxGroup();
+
+        /** Claims waiting for a writer, all writers together; beyond it a claim is answered 503 with Retry-After. */
+        @WithDefault("2000")
+        int queueCapacity();
+    }
+
     /** Limits on claim attempts (claims and previews); successful attempts do not count. */
     interface RateLimit {
         /** Failed attempts one user may make per window. */

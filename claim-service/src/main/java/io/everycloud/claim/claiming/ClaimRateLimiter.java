@@ -59,9 +59,10 @@ public class ClaimRateLimiter {
     /**
      * In one statement (one round trip): takes the attempt's locks until the transaction ends, reads
      * its counters, then runs the code lookup only if neither counter has reached its limit. Over
-     * the limit: 429 with Retry-After, and the code was not looked up.
+     * the limit: 429 with Retry-After, and the code was not looked up; the transaction is not marked
+     * for rollback (the attempt wrote nothing), so the claims decided with it in a group still commit.
      */
-    @Transactional(Transactional.TxType.MANDATORY)
+    @Transactional(value = Transactional.TxType.MANDATORY, dontRollbackOn = ProblemException.class)
     public DeviceRepository.CodeLookup check(Attempt attempt, DeviceRepository.CodeQuery lookup) {
         // The verdict is a VOLATILE function's (its snapshot is taken once the locks are held); the
         // CTE is evaluated once. The outer join gives one row even when no device has the code, so

@@ -1,6 +1,8 @@
 package io.everycloud.claim.claiming;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -21,6 +23,7 @@ import io.everycloud.kit.config.EveryCloudConfig;
 import io.everycloud.kit.problem.ProblemException;
 import io.everycloud.kit.security.Caller;
 import io.everycloud.kit.security.Roles;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 
 /** End users claim devices with a claim code (typed, or read from a QR code by the portal). */
@@ -52,11 +55,31 @@ public class ClaimResource {
     @Inject
     EveryCloudConfig everycloud;
 
+    /**
+     * Runs on the event loop: the claim waits for its group commit without a thread (see
+     * {@link ClaimService}), and the answer is written on the request's event loop after the commit.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.USER)
-    public ClaimResult claim(@Valid @NotNull ClaimRequest body, @Context HttpServerRequest request) {
-        return new ClaimResult(claims.claim(caller.userId(), body.code(), address(request)));
+    public CompletionStage<ClaimResult> claim(@Valid @NotNull ClaimRequest body, @Context HttpServerRequest request) {
+        io.vertx.core.Context context = Vertx.currentContext();
+        CompletableFuture<ClaimResult> answer = new CompletableFuture<>();
+        claims.claim(caller.userId(), body.code(), address(request)).whenComplete((devices, failure) -> {
+            Runnable reply = () -> {
+                if (failure != null) {
+                    answer.completeExceptionally(failure);
+                } else {
+                    answer.complete(new ClaimResult(devices));
+                }
+            };
+            if (context != null) {
+                context.runOnContext(v -> reply.run());
+            } else {
+                reply.run();
+            }
+        });
+        return answer;
     }
 
     @GET
