@@ -77,6 +77,7 @@ thread_cpu() { # <pid>
     split($2, a, " "); n = $1; t = a[10] + a[11]
     if (n ~ /^vert\.x-eventl/) k = "event-loop" # /proc keeps 15 characters of a name
     else if (n ~ /^executor-thread/) k = "workers"
+    else if (n ~ /^claim\.claims-|^registry\.devic/) k = "group-commit" # the GroupCommit writers of the kit
     else if (n ~ /kafka|outbox-relay/) k = "kafka+relay"
     else if (n ~ /CompilerThre|Compiler Thread/) k = "jit"
     else if (n ~ /GC|G1|VM Thread/) k = "gc+vm"

@@ -32,8 +32,8 @@ public interface ClaimConfig {
      */
     interface Claims {
         /**
-         * Writer threads, each with a transaction (and a database connection) of its own; a user's
-         * claims always go to the same writer, in order.
+         * Writer threads, each with a transaction (and a database connection) of its own; the claims
+         * of one client address always go to the same writer, in order.
          */
         @WithDefault("4")
         int writers();

@@ -42,7 +42,10 @@ import io.quarkus.runtime.StartupEvent;
  * and the transaction's overhead, and the transactions in flight are the writers, not the requests.
  * A group that cannot commit (a deadlock with another writer, a claim that marked the transaction for
  * rollback) is decided again one claim per transaction, so each claim gets the answer it would have
- * got alone. A user's claims always go to the same writer. Previews are one transaction each.
+ * got alone. The claims of one client address always go to the same writer: users behind one
+ * address (a NAT, a gateway that sets no X-Forwarded-For) share its attempt counter's lock, which a
+ * group holds until its commit, so their claims queue in one writer instead of making the writers
+ * wait for each other. Previews are one transaction each.
  */
 @ApplicationScoped
 public class ClaimService {
@@ -110,7 +113,7 @@ public class ClaimService {
     public CompletableFuture<List<String>> claim(UUID userId, String code, String address) {
         QueuedClaim claim = new QueuedClaim(userId, validCode(code), address, new CompletableFuture<>(), new Outcome());
         GroupCommit<QueuedClaim> writers = groups;
-        if (writers == null || !writers.submit(userId, claim)) {
+        if (writers == null || !writers.submit(address, claim)) {
             throw ProblemException.unavailable("too many claims are waiting; retry later");
         }
         return claim.done();

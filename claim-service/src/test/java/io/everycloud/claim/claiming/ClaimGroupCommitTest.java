@@ -58,9 +58,6 @@ class ClaimGroupCommitTest {
     @Test
     void claimsThatWaitForTheirWriterAreDecidedTogetherInOrderEachWithItsOwnAnswer() throws Exception {
         int writer = 0;
-        String held = Fixtures.identity("group-held");
-        String heldCode = Fixtures.code();
-        Fixtures.provision(held, Fixtures.tags(heldCode, null));
         List<String> free = new ArrayList<>();
         List<String> freeCodes = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -76,29 +73,25 @@ class ClaimGroupCommitTest {
         String expiredCode = Fixtures.code();
         Fixtures.provision(expired, Fixtures.tags(expiredCode, Instant.now().minusSeconds(60)));
 
-        UUID holder = userOfWriter(writer);
         List<UUID> claimers = new ArrayList<>();
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-        CompletableFuture<HttpResponse<String>> heldAnswer;
-        try (Connection lock = dataSource.getConnection()) {
-            lock.setAutoCommit(false);
-            lockDevice(lock, held);
-            heldAnswer = claim(holder, heldCode);
-            awaitClaimWaitingForLock();
+        HeldWriter held = hold(writer, "group-held");
+        try {
             List<String> codes = new ArrayList<>(freeCodes);
             codes.addAll(List.of(ownedCode, expiredCode, "NO-SUCH-" + UUID.randomUUID(), freeCodes.get(0)));
             for (String code : codes) {
-                UUID user = userOfWriter(writer);
+                UUID user = UUID.randomUUID();
                 claimers.add(user);
-                answers.add(claim(user, code));
+                answers.add(claim(writer, user, code));
                 // one at a time into the queue, so the order in the group is the order above
                 int queued = answers.size();
                 Fixtures.await(() -> queued() == queued, queued + " claims queued");
             }
-            assertThat(heldAnswer).isNotDone();
-            lock.rollback();
+            assertThat(held.answer()).isNotDone();
+        } finally {
+            held.release();
         }
-        assertThat(heldAnswer.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(held.answer().get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         List<Integer> statuses = new ArrayList<>();
         for (CompletableFuture<HttpResponse<String>> answer : answers) {
             statuses.add(answer.get(60, TimeUnit.SECONDS).statusCode());
@@ -112,7 +105,7 @@ class ClaimGroupCommitTest {
         }
         assertThat(Fixtures.device(owned).orElseThrow().users()).containsExactly(owner);
         assertThat(Fixtures.device(expired).orElseThrow().users()).isEmpty();
-        assertThat(Fixtures.device(held).orElseThrow().users()).containsExactly(holder);
+        assertThat(Fixtures.device(held.identity()).orElseThrow().users()).containsExactly(held.holder());
         JsonNode conflict = JSON.readTree(answers.get(6).get().body());
         assertThat(conflict.get("status").asInt()).isEqualTo(409);
         assertThat(answers.get(6).get().headers().firstValue("Content-Type")).hasValueSatisfying(
@@ -124,29 +117,22 @@ class ClaimGroupCommitTest {
     @Test
     void claimsBeyondTheirWritersQueueAreAnswered503WithRetryAfterAndWriteNothing() throws Exception {
         int writer = 1;
-        String held = Fixtures.identity("queue-held");
-        String heldCode = Fixtures.code();
-        Fixtures.provision(held, Fixtures.tags(heldCode, null));
         String spare = Fixtures.identity("queue-spare");
         String spareCode = Fixtures.code();
         Fixtures.provision(spare, Fixtures.tags(spareCode, null));
-        UUID holder = userOfWriter(writer);
         List<CompletableFuture<HttpResponse<String>>> queued = new ArrayList<>();
-        CompletableFuture<HttpResponse<String>> heldAnswer;
         HttpResponse<String> refused;
-        try (Connection lock = dataSource.getConnection()) {
-            lock.setAutoCommit(false);
-            lockDevice(lock, held);
-            heldAnswer = claim(holder, heldCode);
-            awaitClaimWaitingForLock();
+        HeldWriter held = hold(writer, "queue-held");
+        try {
             for (int i = 0; i < PLACES_PER_WRITER; i++) {
-                queued.add(claim(userOfWriter(writer), "NO-SUCH-" + UUID.randomUUID()));
+                queued.add(claim(writer, UUID.randomUUID(), "NO-SUCH-" + UUID.randomUUID()));
             }
             Fixtures.await(() -> queued() == PLACES_PER_WRITER, "the writer's queue full");
             // the queue is full: a claim of a real, free code is refused at once, and claims nothing
-            refused = claim(userOfWriter(writer), spareCode).get(60, TimeUnit.SECONDS);
-            assertThat(heldAnswer).isNotDone();
-            lock.rollback();
+            refused = claim(writer, UUID.randomUUID(), spareCode).get(60, TimeUnit.SECONDS);
+            assertThat(held.answer()).isNotDone();
+        } finally {
+            held.release();
         }
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isPositive());
@@ -155,31 +141,57 @@ class ClaimGroupCommitTest {
         JsonNode problem = JSON.readTree(refused.body());
         assertThat(problem.get("status").asInt()).isEqualTo(503);
         assertThat(problem.get("detail").asText()).contains("too many claims are waiting");
-        assertThat(heldAnswer.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(held.answer().get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         for (CompletableFuture<HttpResponse<String>> answer : queued) {
             assertThat(answer.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(404);
         }
         assertThat(Fixtures.device(spare).orElseThrow().users()).isEmpty();
         // the other writer was free all along
-        UUID other = userOfWriter(1 - writer);
-        assertThat(claim(other, spareCode).get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        UUID other = UUID.randomUUID();
+        assertThat(claim(1 - writer, other, spareCode).get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         assertThat(Fixtures.device(spare).orElseThrow().users()).containsExactly(other);
     }
 
-    /** A fresh user whose claims go to the given writer (a user's claims go to writer hash(user) mod writers). */
-    private static UUID userOfWriter(int writer) {
-        while (true) {
-            UUID user = UUID.randomUUID();
-            if (Math.floorMod(user.hashCode(), WRITERS) == writer) {
-                return user;
+    /** A writer kept busy: its claim of a device whose row the test holds locked waits for the lock. */
+    private record HeldWriter(Connection lock, String identity, UUID holder, CompletableFuture<HttpResponse<String>> answer) {
+        /** Lets the held claim go on (and closes the test's connection). */
+        void release() throws SQLException {
+            try (lock) {
+                lock.rollback();
             }
         }
     }
 
-    private CompletableFuture<HttpResponse<String>> claim(UUID user, String code) {
+    private HeldWriter hold(int writer, String prefix) throws SQLException {
+        String identity = Fixtures.identity(prefix);
+        String code = Fixtures.code();
+        Fixtures.provision(identity, Fixtures.tags(code, null));
+        UUID holder = UUID.randomUUID();
+        Connection lock = dataSource.getConnection();
+        try {
+            lock.setAutoCommit(false);
+            lockDevice(lock, identity);
+            CompletableFuture<HttpResponse<String>> answer = claim(writer, holder, code);
+            awaitClaimWaitingForLock();
+            return new HeldWriter(lock, identity, holder, answer);
+        } catch (SQLException | RuntimeException | Error e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A claim sent from a fresh client address of the given writer (the claims of one address go to
+     * writer hash(address) mod writers).
+     */
+    private CompletableFuture<HttpResponse<String>> claim(int writer, UUID user, String code) {
+        String address;
+        do {
+            address = Fixtures.address();
+        } while (Math.floorMod(address.hashCode(), WRITERS) != writer);
         HttpRequest request = HttpRequest.newBuilder(URI.create(claimsUrl.toString()))
                 .header("Authorization", Tokens.bearer(Tokens.user(user)))
-                .header("Content-Type", "application/json").header("X-Forwarded-For", Fixtures.address())
+                .header("Content-Type", "application/json").header("X-Forwarded-For", address)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"" + code + "\"}")).build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }

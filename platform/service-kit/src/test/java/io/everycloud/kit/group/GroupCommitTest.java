@@ -60,6 +60,12 @@ class GroupCommitTest {
         return commits;
     }
 
+    /** Keeps the writer of {@code key} busy: its item "slow" waits in its commit until {@link #release}. */
+    private void holdTheWriter(String key) throws InterruptedException {
+        assertThat(commits.submit(key, new Item(key, "slow"))).isTrue();
+        awaitQueued(0); // the writer took it and waits in its commit
+    }
+
     private void awaitQueued(int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (commits.queued() != count) {
@@ -71,9 +77,7 @@ class GroupCommitTest {
     @Test
     void itemsQueuedWhileTheWriterIsBusyAreCommittedTogetherInOrder() throws Exception {
         start(1, 100, 50);
-        Item slow = new Item("k", "slow");
-        assertThat(commits.submit(slow.key(), slow)).isTrue();
-        awaitQueued(0); // the writer took it and waits in its commit
+        holdTheWriter("k");
         List<Item> waiting = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             Item item = new Item("k" + i, "item-" + i);
@@ -95,9 +99,7 @@ class GroupCommitTest {
     @Test
     void aGroupIsNeverLargerThanTheMaximum() throws Exception {
         start(1, 100, 4);
-        Item slow = new Item("k", "slow");
-        commits.submit(slow.key(), slow);
-        awaitQueued(0);
+        holdTheWriter("k");
         List<Item> waiting = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             Item item = new Item("k", "item-" + i);
@@ -115,9 +117,7 @@ class GroupCommitTest {
     @Test
     void aGroupThatFailsIsCommittedItemByItemAndOnlyTheBadItemFails() throws Exception {
         start(1, 100, 50);
-        Item slow = new Item("k", "slow");
-        commits.submit(slow.key(), slow);
-        awaitQueued(0);
+        holdTheWriter("k");
         Item first = new Item("k", "first");
         Item bad = new Item("k", "bad");
         Item last = new Item("k", "last");
@@ -147,9 +147,7 @@ class GroupCommitTest {
                 sameWriter.add(key);
             }
         }
-        Item slow = new Item("a", "slow");
-        commits.submit(slow.key(), slow);
-        awaitQueued(0);
+        holdTheWriter("a");
         assertThat(commits.submit(sameWriter.get(0), new Item(sameWriter.get(0), "q1"))).isTrue();
         assertThat(commits.submit(sameWriter.get(1), new Item(sameWriter.get(1), "q2"))).isTrue();
         assertThat(commits.submit(sameWriter.get(2), new Item(sameWriter.get(2), "refused"))).isFalse();
