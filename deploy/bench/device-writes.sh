@@ -131,9 +131,9 @@ done
 TOTAL_ROWS=$(psql -qtA "$SQL" -c "$OUTBOX_EVENTS")
 KAFKA_RECORDS=$(cd "$REPO" && java -cp "$CP" deploy/bench/BenchInfra.java kafka-count "$KAFKA_BOOTSTRAP" registry.resource.v1 2>/dev/null | tail -1)
 METRICS=$(curl -sf "$BASE/q/metrics" || true)
-BATCH_COUNT=$(awk '/^registry_device_writes_batch_size_count/{print $2}' <<<"$METRICS" | head -1)
-BATCH_SUM=$(awk '/^registry_device_writes_batch_size_sum/{print $2}' <<<"$METRICS" | head -1)
-BATCH_MAX=$(awk '/^registry_device_writes_batch_size_max/{print $2}' <<<"$METRICS" | head -1)
+BATCH_COUNT=$(awk '/^registry_device_writes_group_size_count/{print $2}' <<<"$METRICS" | head -1)
+BATCH_SUM=$(awk '/^registry_device_writes_group_size_sum/{print $2}' <<<"$METRICS" | head -1)
+BATCH_MAX=$(awk '/^registry_device_writes_group_size_max/{print $2}' <<<"$METRICS" | head -1)
 RSS_MB=$(( $(ps -o rss= -p "$REGISTRY_PID") / 1024 ))
 
 # 7. raw Kafka producer floor
