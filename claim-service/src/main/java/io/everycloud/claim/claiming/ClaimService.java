@@ -1,6 +1,7 @@
 package io.everycloud.claim.claiming;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -53,14 +54,11 @@ public class ClaimService {
     private static final Logger LOG = Logger.getLogger(ClaimService.class);
 
     /** A claim waiting for its writer; {@code done} completes after the commit. */
-    record QueuedClaim(UUID userId, String normalizedCode, String address, CompletableFuture<List<String>> done,
-            Outcome outcome) {
+    record QueuedClaim(UUID userId, String normalizedCode, String address, CompletableFuture<List<String>> done) {
     }
 
-    /** What a claim's decision was, kept until its transaction commits. */
-    static final class Outcome {
-        List<String> devices;
-        ProblemException refusal;
+    /** A claim's decision, answered once its transaction committed: the devices claimed, or the refusal. */
+    record Decision(List<String> devices, ProblemException refusal) {
     }
 
     @Inject
@@ -86,12 +84,13 @@ public class ClaimService {
         ClaimService self = Arc.container().instance(ClaimService.class).get();
         GroupCommit<QueuedClaim> started = new GroupCommit<>("claim.claims", settings.writers(), settings.queueCapacity(),
                 settings.maxGroup(), group -> {
-                    self.decide(group);
-                    for (QueuedClaim claim : group) {
-                        if (claim.outcome().refusal != null) {
-                            claim.done().completeExceptionally(claim.outcome().refusal);
+                    List<Decision> decisions = self.decide(group);
+                    for (int i = 0; i < group.size(); i++) {
+                        Decision decision = decisions.get(i);
+                        if (decision.refusal() != null) {
+                            group.get(i).done().completeExceptionally(decision.refusal());
                         } else {
-                            claim.done().complete(claim.outcome().devices);
+                            group.get(i).done().complete(decision.devices());
                         }
                     }
                 }, ClaimService::failed, meters);
@@ -111,7 +110,7 @@ public class ClaimService {
      * refused at once (400), a claim beyond {@code claim.claims.queue-capacity} too (503).
      */
     public CompletableFuture<List<String>> claim(UUID userId, String code, String address) {
-        QueuedClaim claim = new QueuedClaim(userId, validCode(code), address, new CompletableFuture<>(), new Outcome());
+        QueuedClaim claim = new QueuedClaim(userId, validCode(code), address, new CompletableFuture<>());
         GroupCommit<QueuedClaim> writers = groups;
         if (writers == null || !writers.submit(address, claim)) {
             throw ProblemException.unavailable("too many claims are waiting; retry later");
@@ -120,29 +119,30 @@ public class ClaimService {
     }
 
     /**
-     * Decides the claims one after the other in one transaction and keeps their outcomes; throws (and
-     * the transaction rolls back) if the group must not commit as a whole.
+     * Decides the claims one after the other in one transaction; returns their decisions, in order,
+     * once it committed. Throws (and the transaction rolls back) if the group must not commit as a whole.
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    void decide(List<QueuedClaim> group) throws SystemException {
+    List<Decision> decide(List<QueuedClaim> group) throws SystemException {
+        List<Decision> decisions = new ArrayList<>(group.size());
         for (QueuedClaim claim : group) {
-            Outcome outcome = claim.outcome();
-            outcome.devices = null;
-            outcome.refusal = null;
+            Decision decision;
             try {
-                outcome.devices = limited(claim.userId(), claim.normalizedCode(), claim.address(),
-                        (normalized, lookups) -> ownership.claimByCode(claim.userId(), normalized, lookups));
+                decision = new Decision(limited(claim.userId(), claim.normalizedCode(), claim.address(),
+                        (normalized, lookups) -> ownership.claimByCode(claim.userId(), normalized, lookups)), null);
             } catch (ProblemException refused) {
-                outcome.refusal = refused;
+                decision = new Decision(null, refused);
             }
             if (transactions.getStatus() == Status.STATUS_MARKED_ROLLBACK) {
                 // alone, the claim's refusal is its answer (and nothing commits), as without the group
-                if (group.size() == 1 && outcome.refusal != null) {
-                    throw outcome.refusal;
+                if (group.size() == 1 && decision.refusal() != null) {
+                    throw decision.refusal();
                 }
                 throw new IllegalStateException("a claim marked the group's transaction for rollback");
             }
+            decisions.add(decision);
         }
+        return decisions;
     }
 
     @Transactional(dontRollbackOn = ProblemException.class)

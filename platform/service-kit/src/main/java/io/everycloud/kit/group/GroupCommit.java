@@ -142,7 +142,12 @@ public final class GroupCommit<T> {
 
     /** Queues an item on the writer of {@code key}; false when that queue is full or the writers are stopped. */
     public boolean submit(Object key, T item) {
-        return running && queues.get(Math.floorMod(Objects.hashCode(key), queues.size())).offer(item);
+        BlockingQueue<T> queue = queues.get(Math.floorMod(Objects.hashCode(key), queues.size()));
+        if (!running || !queue.offer(item)) {
+            return false;
+        }
+        // stopped meanwhile: take the item back unless stop() already drained (and failed) it
+        return running || !queue.remove(item);
     }
 
     private void run(int writer, BlockingQueue<T> queue) {
@@ -178,12 +183,11 @@ public final class GroupCommit<T> {
             if (groupFailure instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
+            groupFailures.increment();
             if (group.size() == 1) {
-                groupFailures.increment();
                 failed.accept(group.get(0), groupFailure);
                 return;
             }
-            groupFailures.increment();
             LOG.debugf(groupFailure, "%s: a group of %d failed; committing its items one by one", name, group.size());
         }
         for (T item : group) {
