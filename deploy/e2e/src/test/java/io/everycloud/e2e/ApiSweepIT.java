@@ -61,6 +61,26 @@ class ApiSweepIT {
         fixture.create();
     }
 
+    /**
+     * The packaged services prepare their OpenAPI document on its first request (the kit's
+     * LazyOpenApiDocumentService, a bean of the prod build only); the catalog read its JSON form, and
+     * the YAML form is the same document.
+     */
+    @Test
+    @Order(0)
+    void everyServiceServesItsOpenApiDocumentAsYamlToo() {
+        OpenApiCatalog.PORTS.forEach((service, port) -> {
+            PublicApi.Answer answer = PublicApi.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/q/openapi?format=yaml")).GET());
+            assertThat(answer.status()).as(service + " /q/openapi?format=yaml").isEqualTo(200);
+            assertThat(answer.body()).as(service + " YAML document").contains("openapi: 3.");
+            List<String> paths = catalog.operations().stream().filter(op -> op.service().equals(service))
+                    .map(Operation::path).distinct().toList();
+            assertThat(paths).as(service + " operations in the JSON document").isNotEmpty();
+            assertThat(answer.body()).as(service + " YAML document's paths").contains(paths);
+        });
+    }
+
     @Test
     @Order(1)
     void everyRouteOfTheContractIsInItsServicesOpenApiAndRoutedThroughTheOneAddress() {
