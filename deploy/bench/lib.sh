@@ -74,7 +74,7 @@ thread_cpu() { # <pid>
   for f in /proc/"$1"/task/*/stat; do
     sed -E 's/^[0-9]+ \((.*)\) . (.*)$/\1|\2/' "$f" 2>/dev/null
   done | awk -F'|' '{
-    split($2, a, " "); n = $1; t = a[10] + a[11]
+    split($2, a, " "); n = $1; t = a[11] + a[12] # utime + stime (the fields after the state start at ppid)
     if (n ~ /^vert\.x-eventl/) k = "event-loop" # /proc keeps 15 characters of a name
     else if (n ~ /^executor-thread/) k = "workers"
     else if (n ~ /^claim\.claims-|^registry\.devic/) k = "group-commit" # the GroupCommit writers of the kit
