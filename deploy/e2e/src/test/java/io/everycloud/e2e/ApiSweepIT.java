@@ -2,6 +2,8 @@ package io.everycloud.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -70,8 +72,8 @@ class ApiSweepIT {
     @Order(0)
     void everyServiceServesItsOpenApiDocumentAsYamlToo() {
         OpenApiCatalog.PORTS.forEach((service, port) -> {
-            PublicApi.Answer answer = PublicApi.send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + port + "/q/openapi?format=yaml")).GET());
+            PublicApi.Answer answer = PublicApi.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/q/openapi?format=yaml")).GET());
             assertThat(answer.status()).as(service + " /q/openapi?format=yaml").isEqualTo(200);
             assertThat(answer.body()).as(service + " YAML document").contains("openapi: 3.");
             List<String> paths = catalog.operations().stream().filter(op -> op.service().equals(service))

@@ -20,13 +20,14 @@ import io.smallrye.openapi.runtime.io.Format;
  * <p>
  * Quarkus 3.33 prepares each document in a start step of its own, on the main thread: it reads the
  * document the build generated, runs the runtime filters and writes its JSON and YAML forms (the
- * YAML writer's classes are loaded for it). That took 116–308 ms of every service's start on this
+ * YAML writer's classes are loaded for it). That took 84–308 ms of every service's start on this
  * project's 2-core machine ({@code -Dquarkus.debug.print-startup-times}; docs/benchmarks.md), for a
  * document no probe, device or user needs to become ready. The extension has no setting for this, so
  * this bean replaces its document service (an {@link Alternative} of the same type, which the
  * extension's recorder and handler look up): it keeps what the start step hands over and does the
- * same preparation, by the extension's own code, on the first request for that document. That
- * request takes the preparation's time once; the document served is the same.
+ * same preparation, by the extension's own code, on the first request for that document, on that
+ * request's thread. That request takes the preparation's time once (~0.3 s; ~20 ms after); the
+ * document served is the same.
  * <p>
  * Quarkus 3.33 made this preparation eager (quarkusio/quarkus#54826, a ~200-ms start regression); a
  * later Quarkus prepares the document on its first request again when no filter must run at the
@@ -65,11 +66,6 @@ public class LazyOpenApiDocumentService extends OpenApiDocumentService {
             prepare(documentName);
         }
         return super.getDocument(documentName, format);
-    }
-
-    /** Whether the named document ({@code <default>} for {@code /q/openapi}) was prepared. */
-    public boolean prepared(String documentName) {
-        return !pending.containsKey(documentName);
     }
 
     private synchronized void prepare(String documentName) {
