@@ -262,7 +262,7 @@ start_service() { # <name>
       local v="PORT_${s^^}"; [[ -n "${!v:-}" ]] && portal+=("PORTAL_SERVICES_${s^^}_URL=$(url_of "$s")")
     done
   fi
-  SVC_T0[$name]=$(date +%s.%N)
+  SVC_T0[$name]=$EPOCHREALTIME
   # shellcheck disable=SC2086
   (cd "$WORK/apps/$name" && exec env \
     QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$port" \
@@ -279,15 +279,30 @@ start_service() { # <name>
   SVC_PID[$name]=$!
 }
 
-# waits for /q/health/ready (polling every 50 ms); sets SVC_READY_S[name] = seconds from process start
+# 0 when GET /q/health/ready on 127.0.0.1:<port> answers 200. Bash's own /dev/tcp and read: a probe
+# starts no process.
+ready_probe() { # <port>
+  local status=""
+  { printf 'GET /q/health/ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&7; read -r -t 2 status <&7 || true; } \
+    2>/dev/null 7<>"/dev/tcp/127.0.0.1/$1" || return 1
+  [[ $status == "HTTP/1."?" 200"* ]]
+}
+
+# waits for /q/health/ready (a probe every 20 ms); sets SVC_READY_S[name] = seconds from process start.
+# Neither the probes nor the pauses start a process: on this machine a curl, date or sleep costs 13-34 ms
+# of CPU, and the loop that ran one of each every ~0.1 s took half a core from the start it measured
+# (docs/benchmarks.md, "A readiness poller that took half a core").
 await_ready() { # <name> [timeout s]
-  local name=$1 deadline=$(( $(date +%s) + ${2:-180} )) url; url="$(url_of "$name")/q/health/ready"
-  until curl -sf -o /dev/null --max-time 2 "$url"; do
-    kill -0 "${SVC_PID[$name]}" 2>/dev/null || { echo "$name exited:" >&2; tail -30 "$WORK/$name.log" >&2; exit 1; }
-    [[ $(date +%s) -lt $deadline ]] || { echo "$name not ready in ${2:-180} s" >&2; tail -30 "$WORK/$name.log" >&2; exit 1; }
-    sleep 0.05
+  local name=$1 deadline=$(( SECONDS + ${2:-180} )) port pause; port=$(port_of "$name")
+  exec {pause}<> <(:) # a pipe that never answers: read -t on it is a pause without a process
+  until ready_probe "$port"; do
+    kill -0 "${SVC_PID[$name]}" 2>/dev/null || { exec {pause}>&-; echo "$name exited:" >&2; tail -30 "$WORK/$name.log" >&2; exit 1; }
+    [[ $SECONDS -lt $deadline ]] || { exec {pause}>&-; echo "$name not ready in ${2:-180} s" >&2; tail -30 "$WORK/$name.log" >&2; exit 1; }
+    read -r -t 0.02 -u "$pause" _ || true
   done
-  SVC_READY_S[$name]=$(printf '%.2f' "$(echo "$(date +%s.%N) - ${SVC_T0[$name]}" | bc)")
+  local now=$EPOCHREALTIME
+  exec {pause}>&-
+  SVC_READY_S[$name]=$(printf '%.2f' "$(echo "$now - ${SVC_T0[$name]}" | bc)")
   say "$name ready in ${SVC_READY_S[$name]}s (RSS $(rss_mb "${SVC_PID[$name]}") MB)"
 }
 
