@@ -288,14 +288,22 @@ ready_probe() { # <port>
   [[ $status == "HTTP/1."?" 200"* ]]
 }
 
+# the poller of the benches before 2026-11-28 09:40 (curl, date and sleep every ~0.1 s), kept to compare
+# with the figures it took: BENCH_POLLER=curl
+curl_probe() { # <port>
+  curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$1/q/health/ready" && return 0
+  date +%s >/dev/null; sleep 0.03; return 1 # with await_ready's 20 ms: the old loop's date and 50-ms sleep
+}
+
 # waits for /q/health/ready (a probe every 20 ms); sets SVC_READY_S[name] = seconds from process start.
 # Neither the probes nor the pauses start a process: on this machine a curl, date or sleep costs 13-34 ms
 # of CPU, and the loop that ran one of each every ~0.1 s took half a core from the start it measured
 # (docs/benchmarks.md, "A readiness poller that took half a core").
 await_ready() { # <name> [timeout s]
-  local name=$1 deadline=$(( SECONDS + ${2:-180} )) port pause; port=$(port_of "$name")
+  local name=$1 deadline=$(( SECONDS + ${2:-180} )) port pause probe=ready_probe; port=$(port_of "$name")
+  [[ ${BENCH_POLLER:-} == curl ]] && probe=curl_probe
   exec {pause}<> <(:) # a pipe that never answers: read -t on it is a pause without a process
-  until ready_probe "$port"; do
+  until "$probe" "$port"; do
     kill -0 "${SVC_PID[$name]}" 2>/dev/null || { exec {pause}>&-; echo "$name exited:" >&2; tail -30 "$WORK/$name.log" >&2; exit 1; }
     [[ $SECONDS -lt $deadline ]] || { exec {pause}>&-; echo "$name not ready in ${2:-180} s" >&2; tail -30 "$WORK/$name.log" >&2; exit 1; }
     read -r -t 0.02 -u "$pause" _ || true

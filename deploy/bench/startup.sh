@@ -17,7 +17,9 @@ Usage: deploy/bench/startup.sh [--flags suite|default|"<jvm options>"] [--build-
 Starts, with its own PostgreSQL (one database per service), Kafka and token issuer on free ports,
 the six PACKAGED services one after the other (each alone on the machine's spare CPU, with an
 empty database: the Flyway migration is part of the start), and for each records:
-  ready   process start -> GET /q/health/ready answers 200 (polled every 50 ms), twice: the first
+  ready   process start -> GET /q/health/ready answers 200 (probed every 20 ms by bash itself, no
+          process per probe: lib.sh's await_ready; BENCH_POLLER=curl times it as the benches did
+          before 2026-11-28 09:40, with a curl, date and sleep per probe), twice: the first
           start (empty database, migrations) and a restart (migrated database)
   floor   just before that restart, the same for the floor app (deploy/bench/floor: bare Quarkus with
           REST, JSON, quarkus-oidc and health, no database) with the service's JVM options: its
