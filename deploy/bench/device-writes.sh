@@ -37,6 +37,8 @@ temporary folder. It never uses the local suite's ports (8080, 8101-8106, 15432,
      write, committed in the write's transaction; a group commit packs its events into one row)
      and, once relayed, records in the Kafka topic
   7. producer floor: a raw Kafka producer (acks=all) sending R records
+  8. RATIOS: writes/s to the GET floor, to the POST floor, and to the two floors together (one
+     request to a bare endpoint plus one Kafka record per write: 1 / (1/GET floor + 1/producer))
 Prints one RESULT block (with the load average at each phase) and stops everything it started.
 
 Prerequisites: ./mvnw -B -ntp install -DskipTests (builds the registry's quarkus-app and
@@ -149,6 +151,15 @@ RATIO=$(printf '%.2f' "$(echo "scale=4; $W_RATE / $F_RATE" | bc)")
 P_RATE=$(echo "scale=0; $(field "$POST_FLOOR" ok) / $(field "$POST_FLOOR" seconds)" | bc)
 # a registry jar older than POST /bench/post-floor answers it 404: no second floor then
 if [[ "$P_RATE" -gt 0 ]]; then P_RATIO=$(printf '%.2f' "$(echo "scale=4; $W_RATE / $P_RATE" | bc)"); else P_RATIO="n/a (the jar has no POST floor)"; fi
+# the issue's two floors together: a write is at least one request to a bare endpoint and one Kafka record,
+# so that floor's rate is 1 / (1/F_RATE + 1/K_RATE)
+K_RATE=$(sed -nE 's/.* rate=([0-9]+).*/\1/p' <<<"$PRODUCER")
+if [[ -n "$K_RATE" && "$K_RATE" -gt 0 ]]; then
+  BOTH_RATE=$(echo "scale=10; r = 1 / (1 / $F_RATE + 1 / $K_RATE); scale=0; r / 1" | bc -l)
+  BOTH_RATIO="$(printf '%.2f' "$(echo "scale=4; $W_RATE / $BOTH_RATE" | bc -l)") (GET /timestamp and a raw Kafka record per write: $BOTH_RATE/s)"
+else
+  BOTH_RATIO="n/a (no producer floor)"
+fi
 per_k() { echo "scale=2; 1000 * $(field "$1" "$2") / $(field "$1" ok)" | bc; } # CPU ms per request
 AVG_BATCH=$( [[ -n "$BATCH_COUNT" && "$BATCH_COUNT" != 0* ]] && echo "scale=1; $BATCH_SUM / $BATCH_COUNT" | bc || echo "?")
 if [[ "$STORED" -ge "$OK" ]]; then VERDICT="every acknowledged write stored"; else VERDICT="LOST $((OK - STORED)) acknowledged writes"; fi
@@ -161,7 +172,7 @@ RESULT device-writes $(date -u +%Y-%m-%dT%H:%MZ) $(measured registry) | $(machin
   floor  GET /timestamp : $F_RATE req/s    $FLOOR
   floor  POST discarded : $P_RATE req/s    $POST_FLOOR
   writes data_in        : $W_RATE writes/s $WRITES
-  ratio writes/floor    : $RATIO (GET /timestamp); $P_RATIO (POST /bench/post-floor)
+  ratio writes/floor    : $RATIO (GET /timestamp); $P_RATIO (POST /bench/post-floor); $BOTH_RATIO
   CPU ms per request    : writes: registry $(per_k "$WRITES" cpu_registry_s), PostgreSQL $(per_k "$WRITES" cpu_pg_s), Kafka $(per_k "$WRITES" cpu_kafka_s); floor: registry $(per_k "$FLOOR" cpu_registry_s); POST floor: registry $([[ "$P_RATE" -gt 0 ]] && per_k "$POST_FLOOR" cpu_registry_s || echo n/a)
   count                 : wrk 2xx $OK, outbox events of the run $STORED in $STORED_ROWS rows ($VERDICT; the surplus are requests in flight when wrk stopped); Kafka registry.resource.v1 records $KAFKA_RECORDS of $TOTAL_ROWS outbox events (incl. warm-up), pending rows after drain $PENDING
   group commit          : $BATCH_COUNT commits, avg ${AVG_BATCH} writes/commit, max $BATCH_MAX (whole run incl. warm-up and activations)
