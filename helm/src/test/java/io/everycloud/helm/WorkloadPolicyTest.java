@@ -114,6 +114,21 @@ class WorkloadPolicyTest {
         assertThat(container.getImage()).matches("[^:@]+/[^:@]+(:[\\w.-]+|@sha256:[a-f0-9]{64})");
     }
 
+    /**
+     * The kubelet probes readiness as soon as the startup probe succeeds, so the startup probe's
+     * period is how long a pod that has started waits to be Ready. The services start in seconds
+     * (docs/benchmarks.md): probed every 5 s, a pod up after 2 s was Ready only after 5.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("workloads")
+    void aStartedPodIsSeenWithinASecondAndMayTakeThreeMinutesToStart(String variant, String service) {
+        Probe startup = Chart.render(variant).get(Deployment.class, name(service))
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getStartupProbe();
+
+        assertThat(startup.getPeriodSeconds()).isEqualTo(1);
+        assertThat(startup.getPeriodSeconds() * startup.getFailureThreshold()).as("startup budget, s").isEqualTo(180);
+    }
+
     private static void assertProbe(Probe probe, String path) {
         assertThat(probe).as(path).isNotNull();
         assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
